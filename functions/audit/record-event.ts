@@ -1,0 +1,36 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { CATALOG } from '../events';
+import { dynamo } from '../shared/clients';
+import { requireEnv } from '../shared/env';
+import { sqsConsumer } from '../shared/sqs-consumer';
+
+const tableName = requireEnv('TABLE_NAME');
+
+/**
+ * Every shop.* and carrier.* event -> appended to the event store. The key (order, time#event id)
+ * makes one order's timeline a single Query in time order, and a second copy of an event a no-op.
+ */
+export const handler = sqsConsumer(CATALOG, async (event, log) => {
+  try {
+    await dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: `ORDER#${event.metadata.correlationId}`,
+          sk: `${event.time}#${event.id}`,
+          eventId: event.id,
+          source: event.contract.source,
+          detailType: event.contract.detailType,
+          version: event.metadata.version,
+          data: event.data,
+          recordedAt: new Date().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    log.info('event already in the audit store');
+  }
+});

@@ -1,0 +1,117 @@
+import * as z from 'zod/mini';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { InvalidEventError } from '../shared/errors';
+
+/**
+ * Every event's `detail` has the same envelope: versioned metadata that every consumer can read
+ * before it knows the payload's shape, and the payload itself.
+ */
+export interface EventMetadata {
+  /** Schema version of `data`; a consumer rejects versions it was not built for. */
+  readonly version: number;
+  /** The id of the order this event belongs to, carried through the whole saga for log correlation. */
+  readonly correlationId: string;
+}
+
+export interface Detail<T> {
+  readonly metadata: EventMetadata;
+  readonly data: T;
+}
+
+/**
+ * One event, defined once. It yields the TypeScript type (`EventData<typeof X>`), the EventBridge rule
+ * pattern (`pattern`), the consumer's validation (`parse`) and the producer's typed entry (`entry`).
+ */
+export interface EventContract<Schema extends z.ZodMiniType = z.ZodMiniType> {
+  readonly source: string;
+  readonly detailType: string;
+  readonly version: number;
+  readonly schema: Schema;
+  /** The EventBridge event pattern matching exactly this event. */
+  readonly pattern: { readonly source: string[]; readonly 'detail-type': string[] };
+}
+
+export type EventData<C extends EventContract> = z.infer<C['schema']>;
+
+/** A validated event: the EventBridge envelope plus the typed payload. */
+export interface ParsedEvent<C extends EventContract = EventContract> {
+  readonly contract: C;
+  readonly id: string;
+  readonly time: string;
+  readonly metadata: EventMetadata;
+  readonly data: EventData<C>;
+}
+
+export function defineEvent<Schema extends z.ZodMiniType>(definition: {
+  source: string;
+  detailType: string;
+  version: number;
+  schema: Schema;
+}): EventContract<Schema> {
+  return {
+    ...definition,
+    pattern: { source: [definition.source], 'detail-type': [definition.detailType] },
+  };
+}
+
+const metadataSchema = z.object({
+  version: z.number().check(z.int(), z.positive()),
+  correlationId: z.string().check(z.minLength(1)),
+});
+
+const envelopeSchema = z.object({
+  id: z.string().check(z.minLength(1)),
+  source: z.string(),
+  'detail-type': z.string(),
+  time: z.string(),
+  detail: z.object({ metadata: metadataSchema, data: z.unknown() }),
+});
+
+/** Describes the first few issues of a failed parse as `path: message; ...`. */
+function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+/**
+ * Validates an EventBridge event against the contracts a consumer accepts and returns it typed.
+ * Throws `InvalidEventError` naming the fault: unknown event, unsupported version, or schema issues.
+ */
+export function parseEvent<C extends EventContract>(contracts: readonly C[], input: unknown): ParsedEvent<C> {
+  const envelope = envelopeSchema.safeParse(input);
+  if (!envelope.success) {
+    throw new InvalidEventError(`not an EventBridge event of this catalog: ${describeIssues(envelope.error)}`);
+  }
+  const event = envelope.data;
+  const contract = contracts.find((c) => c.source === event.source && c.detailType === event['detail-type']);
+  if (contract === undefined) {
+    throw new InvalidEventError(`unexpected event ${event.source}/${event['detail-type']} for this consumer`);
+  }
+  const { metadata, data } = event.detail;
+  if (metadata.version !== contract.version) {
+    throw new InvalidEventError(
+      `unsupported schema version ${metadata.version} of ${contract.detailType} (this consumer reads version ${contract.version})`,
+    );
+  }
+  const parsed = contract.schema.safeParse(data);
+  if (!parsed.success) {
+    throw new InvalidEventError(`invalid ${contract.detailType}: ${describeIssues(parsed.error)}`);
+  }
+  return { contract, id: event.id, time: event.time, metadata, data: parsed.data as EventData<C> };
+}
+
+/** The shape a test or a producer builds; matches the `EventBridgeEvent` type of aws-lambda. */
+export type CatalogEvent<C extends EventContract> = EventBridgeEvent<string, Detail<EventData<C>>>;
+
+/**
+ * The rule pattern for a consumer of several events: the union of their sources and detail-types.
+ * Detail-types are unique across the catalog, so this matches exactly these events.
+ */
+export function patternFor(...contracts: readonly EventContract[]): { source: string[]; 'detail-type': string[] } {
+  return {
+    source: [...new Set(contracts.map((c) => c.source))],
+    'detail-type': [...new Set(contracts.map((c) => c.detailType))],
+  };
+}

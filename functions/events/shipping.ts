@@ -1,0 +1,17 @@
+import * as z from 'zod/mini';
+import { defineEvent } from './contract';
+import { id, timestamp } from './schemas';
+
+export const SHIPPING_SOURCE = 'shop.shipping';
+
+export const ShipmentScheduled = defineEvent({
+  source: SHIPPING_SOURCE,
+  detailType: 'ShipmentScheduled',
+  version: 1,
+  schema: z.object({
+    orderId: id(),
+    shipmentId: id(),
+    carrier: z.string().check(z.minLength(1)),
+    eta: timestamp(),
+  }),
+});

@@ -1,0 +1,48 @@
+import { OrderStatusChanged, type OrderStatus } from '../events';
+import { serviceRuntime } from '../shared/runtime';
+import { sqsConsumer } from '../shared/sqs-consumer';
+
+const { tableName, ledger } = serviceRuntime({ publishes: false });
+
+/** The statuses a customer hears about, with the message they get. RESERVED is internal. */
+export const CUSTOMER_MESSAGES: Partial<Record<OrderStatus, string>> = {
+  PLACED: 'We received your order.',
+  PAID: 'Your payment was accepted.',
+  SHIPPED: 'Your order is on its way.',
+  DELIVERED: 'Your order was delivered.',
+  CANCELLED: 'Your order was cancelled.',
+};
+
+/**
+ * OrderStatusChanged -> one notification per customer-visible change, written to the outbox table
+ * that stands in for an email service. Keyed by order and status, so a change is notified once.
+ */
+export const handler = sqsConsumer([OrderStatusChanged], async (event, log) => {
+  const { orderId, customerId, to, reason } = event.data;
+  const message = CUSTOMER_MESSAGES[to];
+  if (message === undefined) {
+    log.info('status not customer-visible; no notification', { status: to });
+    return;
+  }
+  const result = await ledger.apply(event.id, [
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          pk: `ORDER#${orderId}`,
+          sk: `NOTIFICATION#${to}`,
+          orderId,
+          customerId,
+          status: to,
+          channel: 'email',
+          message: reason === undefined ? message : `${message} Reason: ${reason}`,
+          createdAt: event.time,
+          // Sparse index: a customer's notifications, newest last.
+          ...(customerId === undefined ? {} : { customerKey: `CUSTOMER#${customerId}` }),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ]);
+  log.info('notification', { status: to, result: result.status });
+});

@@ -1,0 +1,83 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  OrderStatusChanged,
+  PaymentAuthorized,
+  PaymentDeclined,
+  ShipmentScheduled,
+  StockRejected,
+  StockReserved,
+  type OrderStatus,
+  type ParsedEvent,
+} from '../events';
+import { dynamo } from '../shared/clients';
+import { eventEntry } from '../shared/publisher';
+import { serviceRuntime } from '../shared/runtime';
+import { sqsConsumer } from '../shared/sqs-consumer';
+import { orderKey, STATUS_RANK } from './order-status';
+import { STATUS_EVENTS } from './status-events';
+
+const { tableName, ledger } = serviceRuntime({ publishes: true });
+
+type StatusEvent = ParsedEvent<(typeof STATUS_EVENTS)[number]>;
+
+/** The status an event moves its order to, and why when it cancels it. */
+export function targetStatus(event: StatusEvent): { status: OrderStatus; reason?: string; attributes?: Record<string, string> } {
+  const data = event.data as Record<string, unknown>;
+  switch (event.contract.detailType) {
+    case StockReserved.detailType:
+      return { status: 'RESERVED' };
+    case StockRejected.detailType:
+      return { status: 'CANCELLED', reason: `OUT_OF_STOCK: ${data['sku']} requested ${data['requested']}, available ${data['available']}` };
+    case PaymentAuthorized.detailType:
+      return { status: 'PAID' };
+    case PaymentDeclined.detailType:
+      return { status: 'CANCELLED', reason: `PAYMENT_DECLINED: ${data['reason']}` };
+    case ShipmentScheduled.detailType:
+      return { status: 'SHIPPED', attributes: { shipmentId: String(data['shipmentId']) } };
+    default:
+      return { status: 'DELIVERED' };
+  }
+}
+
+const MAX_RACES = 5;
+
+/** Status events from inventory, payments, shipping and the carrier -> the order moves forward only. */
+export const handler = sqsConsumer(STATUS_EVENTS, async (event, log) => {
+  const orderId = event.data.orderId;
+  const target = targetStatus(event);
+  const rank = STATUS_RANK[target.status];
+  // Optimistic concurrency: the transition is conditional on the status we read, so `from` is exact;
+  // another event changing the order in between makes us read again.
+  for (let race = 0; race < MAX_RACES; race++) {
+    const { Item: current } = await dynamo.send(new GetCommand({ TableName: tableName, Key: orderKey(orderId), ConsistentRead: true }));
+    const currentRank = typeof current?.['statusRank'] === 'number' ? current['statusRank'] : 0;
+    if (currentRank >= rank) {
+      log.info('stale status event ignored', { current: current?.['status'], ignored: target.status });
+      return;
+    }
+    const from = (current?.['status'] as OrderStatus | undefined) ?? null;
+    const customerId = (current?.['customerId'] as string | undefined) ?? ('customerId' in event.data ? event.data.customerId : undefined);
+    const set: Record<string, unknown> = { status: target.status, statusRank: rank, updatedAt: event.time, orderId, ...target.attributes };
+    if (target.reason !== undefined) set['cancelReason'] = target.reason;
+    const names = Object.fromEntries(Object.keys(set).map((k) => [`#${k}`, k]));
+    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
+    const result = await ledger.apply(
+      event.id,
+      [
+        {
+          Update: {
+            TableName: tableName,
+            Key: orderKey(orderId),
+            UpdateExpression: `SET ${Object.keys(set).map((k) => `#${k} = :${k}`).join(', ')}`,
+            ConditionExpression: current === undefined ? 'attribute_not_exists(pk)' : '#statusRank = :expectedRank',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: current === undefined ? values : { ...values, ':expectedRank': currentRank },
+          },
+        },
+      ],
+      [eventEntry(OrderStatusChanged, { orderId, customerId, from, to: target.status, reason: target.reason }, orderId)],
+    );
+    if (result.status !== 'condition-failed') return;
+  }
+  throw new Error(`order ${orderId} kept changing under ${MAX_RACES} attempts to move it to ${target.status}`);
+});

@@ -1,0 +1,104 @@
+import {
+  TransactionCanceledException,
+  type CancellationReason,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { Publisher } from './publisher';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/** What `apply` did with one event. */
+export type ApplyResult =
+  | { readonly status: 'applied' }
+  /** The event id was seen before: nothing written again; its outcome was (re)published if still owed. */
+  | { readonly status: 'duplicate' }
+  /** A business condition of `writes[index]` failed: nothing was written, not even the marker. */
+  | { readonly status: 'condition-failed'; readonly index: number };
+
+export interface EffectLedgerProps {
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly publisher: Publisher;
+  readonly tableName: string;
+  /** How long the marker of a processed event is kept; longer than any redelivery or replay window. @default 30 days */
+  readonly retentionDays?: number;
+}
+
+const TRANSACTION_ATTEMPTS = 4;
+
+/**
+ * Applies an event's side effects exactly once per EventBridge event id, and publishes its outcome
+ * at least once.
+ *
+ * The effects and a marker item `EVENT#<id>` are written in one DynamoDB transaction, so an effect
+ * can never be applied without the marker nor twice. The marker also holds the outcome events; it
+ * is flagged `published` only after PutEvents succeeded, so a crash between commit and publish is
+ * repaired by the redelivery instead of losing the events (a transactional outbox, without a stream).
+ */
+export class EffectLedger {
+  private readonly retentionSeconds: number;
+
+  constructor(private readonly props: EffectLedgerProps) {
+    this.retentionSeconds = (props.retentionDays ?? 30) * 86_400;
+  }
+
+  async apply(eventId: string, writes: readonly TransactItem[], outcome: readonly PutEventsRequestEntry[] = []): Promise<ApplyResult> {
+    const key = markerKey(eventId);
+    const marker: TransactItem = {
+      Put: {
+        TableName: this.props.tableName,
+        Item: {
+          ...key,
+          outcome: JSON.stringify(outcome),
+          published: outcome.length === 0,
+          processedAt: new Date().toISOString(),
+          expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.props.dynamo.send(new TransactWriteCommand({ TransactItems: [...writes, marker] }));
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons: CancellationReason[] = error.CancellationReasons ?? [];
+        if (reasons[writes.length]?.Code === 'ConditionalCheckFailed') {
+          await this.publishIfOwed(eventId);
+          return { status: 'duplicate' };
+        }
+        const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+        if (failed >= 0) return { status: 'condition-failed', index: failed };
+        // TransactionConflict and throttling inside a transaction: retry with backoff, then give up loudly.
+        if (attempt >= TRANSACTION_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt * Math.random()));
+      }
+    }
+    if (outcome.length > 0) await this.publishAndMark(eventId, outcome);
+    return { status: 'applied' };
+  }
+
+  /** A redelivered event whose first attempt committed but did not publish: publish its stored outcome now. */
+  private async publishIfOwed(eventId: string): Promise<void> {
+    const { Item } = await this.props.dynamo.send(
+      new GetCommand({ TableName: this.props.tableName, Key: markerKey(eventId), ConsistentRead: true }),
+    );
+    if (Item === undefined || Item['published'] === true) return;
+    await this.publishAndMark(eventId, JSON.parse(String(Item['outcome'])) as PutEventsRequestEntry[]);
+  }
+
+  private async publishAndMark(eventId: string, outcome: readonly PutEventsRequestEntry[]): Promise<void> {
+    await this.props.publisher.publish(outcome);
+    await this.props.dynamo.send(
+      new UpdateCommand({
+        TableName: this.props.tableName,
+        Key: markerKey(eventId),
+        UpdateExpression: 'SET published = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  }
+}
+
+const markerKey = (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' });

@@ -1,0 +1,57 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseEvent, type EventContract, type ParsedEvent } from '../events/contract';
+import { InvalidEventError } from './errors';
+import { logger } from './logger';
+
+/** Handles one validated event; throws to fail only its own record. */
+export type EventHandler<C extends EventContract> = (event: ParsedEvent<C>, log: Logger) => Promise<void>;
+
+/**
+ * Builds a Lambda handler for an SQS queue fed by EventBridge: each record's body is parsed and
+ * validated against the accepted contracts, then handed to `handle`. A record that fails (invalid
+ * or not) is logged with its reason and reported in `batchItemFailures`, so it returns to the queue
+ * alone and reaches the DLQ after `maxReceiveCount`; the other records of its batch are unaffected.
+ */
+export function sqsConsumer<C extends EventContract>(
+  contracts: readonly C[],
+  handle: EventHandler<C>,
+): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    let log: Logger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+    try {
+      const event = parseEvent(contracts, parseJson(record.body));
+      log = log.createChild({
+        persistentKeys: { correlationId: event.metadata.correlationId, eventId: event.id, detailType: event.contract.detailType },
+      });
+      await handle(event, log);
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      log.error('record failed', {
+        reason: err.message,
+        errorName: err.name,
+        receiveCount: Number(record.attributes.ApproximateReceiveCount),
+        permanent: err instanceof InvalidEventError,
+      });
+      throw err;
+    }
+  };
+
+  return async (event, context) => {
+    logger.addContext(context);
+    // A batch whose every record failed is still answered with the list, not thrown: the same outcome
+    // (all return to the queue) without turning a poison batch into a function error.
+    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new InvalidEventError(`SQS message body is not JSON: ${JSON.stringify(body.slice(0, 80))}`);
+  }
+}

@@ -1,0 +1,38 @@
+import { PaymentAuthorized, ShipmentScheduled } from '../events';
+import { eventEntry } from '../shared/publisher';
+import { serviceRuntime } from '../shared/runtime';
+import { sqsConsumer } from '../shared/sqs-consumer';
+
+const { tableName, ledger } = serviceRuntime({ publishes: true });
+
+const DAY_MS = 86_400_000;
+
+/** Picks the carrier from the amount paid; the ETA follows from the payment time, so it is reproducible. */
+export function planShipment(orderId: string, amount: number, paidAt: string) {
+  const express = amount >= 100;
+  return {
+    shipmentId: `SHP-${orderId}`,
+    carrier: express ? 'DHL Express' : 'Standard Post',
+    eta: new Date(Date.parse(paidAt) + (express ? 1 : 3) * DAY_MS).toISOString(),
+  };
+}
+
+/** PaymentAuthorized -> a shipment is scheduled -> ShipmentScheduled. */
+export const handler = sqsConsumer([PaymentAuthorized], async (event, log) => {
+  const { orderId, amount } = event.data;
+  const plan = planShipment(orderId, amount, event.time);
+  const result = await ledger.apply(
+    event.id,
+    [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { pk: `ORDER#${orderId}`, sk: 'SHIPMENT', orderId, ...plan, scheduledAt: event.time },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ],
+    [eventEntry(ShipmentScheduled, { orderId, ...plan }, orderId)],
+  );
+  log.info('shipment scheduled', { ...plan, result: result.status });
+});

@@ -1,0 +1,212 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { dlqDepthAlarm, oldestMessageAlarm } from './queue-alarms';
+import { deadLetterQueue, DLQ_RETENTION, SECURE_QUEUE_DEFAULTS } from './secure-queue';
+import { checkDuration, checkInteger } from './validate';
+
+/** How a function may use a table it is given. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+export interface TableGrant {
+  readonly table: dynamodb.ITable;
+  /** @default 'readWrite' */
+  readonly access?: TableAccess;
+}
+
+export interface QueuedEventHandlerProps {
+  /** The bus whose events the rule matches. */
+  readonly eventBus: events.IEventBus;
+  /** The events this handler consumes; build it from the event catalog's `pattern`. */
+  readonly eventPattern: events.EventPattern;
+  /** Path of the handler's TypeScript entry file. */
+  readonly entry: string;
+  /** @default - the construct path */
+  readonly description?: string;
+  /**
+   * Tables the function may use, keyed by the environment variable that carries the table's name.
+   * The function gets exactly these grants and nothing else.
+   * @default - no table
+   */
+  readonly tables?: Readonly<Record<string, TableGrant>>;
+  /**
+   * The bus the function publishes to: grants `events:PutEvents` on it alone and sets `EVENT_BUS_NAME`.
+   * @default - the function publishes nothing
+   */
+  readonly publishesTo?: events.IEventBus;
+  /** Extra environment variables. @default - none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Function timeout; the queue's visibility timeout is six times this. @default Duration.seconds(10) */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Receives before a message moves to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /** Records per invocation. @default 10 */
+  readonly batchSize?: number;
+  /** How long to gather records before invoking. @default Duration.seconds(1) */
+  readonly maxBatchingWindow?: Duration;
+  /** Concurrent invocations the event source may reach (2-1000). @default 5 */
+  readonly maxConcurrency?: number;
+  /** How long EventBridge retries a failed delivery to the queue. @default Duration.hours(1) */
+  readonly maxEventAge?: Duration;
+  /** Delivery retries from the rule to the queue before the target's DLQ. @default 8 */
+  readonly retryAttempts?: number;
+  /** How long both dead-letter queues keep a message. @default Duration.days(14) */
+  readonly dlqRetentionPeriod?: Duration;
+  /** Age of the oldest queued message that raises the alarm. @default Duration.minutes(5) */
+  readonly oldestMessageAgeThreshold?: Duration;
+  /** Removal policy of the function's log group. @default RemovalPolicy.DESTROY */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+const NAME = 'QueuedEventHandler';
+
+/**
+ * One asynchronous hop of the pipeline, with a failure path at each step:
+ * EventBridge rule -> (retry policy, target DLQ) -> encrypted SQS queue -> (redrive to DLQ) -> Lambda
+ * function reporting batch item failures, with alarms on both DLQs and on the age of the oldest message.
+ */
+export class QueuedEventHandler extends Construct {
+  public readonly rule: events.Rule;
+  public readonly queue: sqs.Queue;
+  /** Messages the function failed `maxReceiveCount` times. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** Events EventBridge could not deliver to the queue. */
+  public readonly targetDeadLetterQueue: sqs.Queue;
+  public readonly function: NodejsFunction;
+  public readonly eventSource: SqsEventSource;
+  public readonly alarms: readonly cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: QueuedEventHandlerProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(10);
+    validate(props, timeout);
+
+    const dlqRetention = props.dlqRetentionPeriod ?? DLQ_RETENTION;
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', 'the work queue (redrive)', dlqRetention);
+    this.targetDeadLetterQueue = deadLetterQueue(this, 'TargetDeadLetterQueue', 'the EventBridge rule target', dlqRetention);
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...SECURE_QUEUE_DEFAULTS,
+      // AWS's guidance for an SQS event source: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    this.rule = new events.Rule(this, 'Rule', {
+      eventBus: props.eventBus,
+      eventPattern: props.eventPattern,
+      description: props.description,
+      targets: [
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: this.targetDeadLetterQueue,
+          maxEventAge: props.maxEventAge ?? Duration.hours(1),
+          retryAttempts: props.retryAttempts ?? 8,
+        }),
+      ],
+    });
+
+    this.function = this.createFunction(props, timeout);
+    this.eventSource = new SqsEventSource(this.queue, {
+      batchSize: props.batchSize ?? 10,
+      maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(1),
+      maxConcurrency: props.maxConcurrency ?? 5,
+      reportBatchItemFailures: true,
+    });
+    this.function.addEventSource(this.eventSource);
+
+    const what = `${Stack.of(this).stackName}/${id}`;
+    this.alarms = [
+      dlqDepthAlarm(this, 'DeadLetterQueueAlarm', this.deadLetterQueue, `${what} handler`),
+      dlqDepthAlarm(this, 'TargetDeadLetterQueueAlarm', this.targetDeadLetterQueue, `${what} rule delivery`),
+      oldestMessageAlarm(this, 'OldestMessageAlarm', this.queue, props.oldestMessageAgeThreshold ?? Duration.minutes(5), `${what} queue`),
+    ];
+  }
+
+  private createFunction(props: QueuedEventHandlerProps, timeout: Duration): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
+    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // The log group's ARN attribute ends in `:*`, which covers its log streams and nothing else.
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
+
+    const environment: Record<string, string> = {
+      POWERTOOLS_SERVICE_NAME: this.node.id,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      // Stack traces point into the TypeScript sources through the bundled source map.
+      NODE_OPTIONS: '--enable-source-maps',
+      ...props.environment,
+    };
+    const fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout,
+      role,
+      logGroup,
+      environment,
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        // The SDK is bundled, not taken from the runtime: the version that was tested is the one that runs.
+        externalModules: [],
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'nodejs22.x is the runtime the pipeline is tested on here and on LocalStack; it is supported by AWS until 2027.',
+    });
+
+    for (const [variable, grant] of Object.entries(props.tables ?? {})) {
+      fn.addEnvironment(variable, grant.table.tableName);
+      const access = grant.access ?? 'readWrite';
+      if (access === 'read') grant.table.grantReadData(fn);
+      else if (access === 'write') grant.table.grantWriteData(fn);
+      else grant.table.grantReadWriteData(fn);
+    }
+    if (props.publishesTo !== undefined) {
+      fn.addEnvironment('EVENT_BUS_NAME', props.publishesTo.eventBusName);
+      props.publishesTo.grantPutEventsTo(fn);
+    }
+    return fn;
+  }
+}
+
+function validate(props: QueuedEventHandlerProps, timeout: Duration): void {
+  checkInteger(NAME, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
+  checkInteger(NAME, 'batchSize', props.batchSize, 1, 10);
+  checkInteger(NAME, 'maxConcurrency', props.maxConcurrency, 2, 1000);
+  checkInteger(NAME, 'retryAttempts', props.retryAttempts, 0, 185);
+  checkInteger(NAME, 'memorySize', props.memorySize, 128, 10240);
+  // The queue's visibility timeout (6x) may not exceed SQS's 12 hours, nor the function Lambda's 15 minutes.
+  checkDuration(NAME, 'timeout', timeout, Duration.seconds(1), Duration.minutes(15));
+  checkDuration(NAME, 'maxBatchingWindow', props.maxBatchingWindow, Duration.seconds(0), Duration.minutes(5));
+  checkDuration(NAME, 'maxEventAge', props.maxEventAge, Duration.minutes(1), Duration.hours(24));
+  checkDuration(NAME, 'dlqRetentionPeriod', props.dlqRetentionPeriod, Duration.minutes(1), Duration.days(14));
+  for (const [variable] of Object.entries(props.tables ?? {})) {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(variable)) {
+      throw new Error(`${NAME}: tables keys are environment variable names like TABLE_NAME, got "${variable}"`);
+    }
+  }
+  if (props.entry.trim() === '') throw new Error(`${NAME}: entry must name the handler file, got "${props.entry}"`);
+}

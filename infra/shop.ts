@@ -1,0 +1,31 @@
+import type { App, StackProps } from 'aws-cdk-lib';
+import { AuditStack } from './stacks/audit-stack';
+import { EventBusStack } from './stacks/event-bus-stack';
+import { InventoryStack } from './stacks/inventory-stack';
+import { NotificationsStack } from './stacks/notifications-stack';
+import { OrdersStack } from './stacks/orders-stack';
+import { PaymentsStack } from './stacks/payments-stack';
+import { ShippingStack } from './stacks/shipping-stack';
+import { stageFromContext } from './stacks/stage';
+
+/**
+ * Composes the shop's stacks for the stage in context. Region and account come from the CLI's
+ * environment at deploy time (environment-agnostic stacks), so nothing assumes either.
+ */
+export function buildShop(app: App) {
+  const stage = stageFromContext(app.node.tryGetContext('stage'));
+  const prefix = `Shop-${stage.name}`;
+  const base: StackProps = { tags: { app: 'shop-event-pipeline', stage: stage.name } };
+  const bus = new EventBusStack(app, `${prefix}-EventBus`, base);
+  const service = { ...base, stage, domainBus: bus.domainBus };
+  return {
+    stage,
+    bus,
+    orders: new OrdersStack(app, `${prefix}-Orders`, service),
+    inventory: new InventoryStack(app, `${prefix}-Inventory`, service),
+    payments: new PaymentsStack(app, `${prefix}-Payments`, service),
+    shipping: new ShippingStack(app, `${prefix}-Shipping`, service),
+    notifications: new NotificationsStack(app, `${prefix}-Notifications`, service),
+    audit: new AuditStack(app, `${prefix}-Audit`, service),
+  };
+}

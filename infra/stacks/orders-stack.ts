@@ -1,0 +1,27 @@
+import type { Construct } from 'constructs';
+import { OrderPlaced, patternFor } from '../../functions/events';
+import { STATUS_EVENTS } from '../../functions/orders/status-events';
+import type { QueuedEventHandler } from '../constructs/queued-event-handler';
+import { ServiceStack, type ServiceStackProps } from './service-stack';
+
+/** Orders: records each order and moves it through its lifecycle, publishing OrderStatusChanged. */
+export class OrdersStack extends ServiceStack {
+  public readonly recordOrder: QueuedEventHandler;
+  public readonly updateOrderStatus: QueuedEventHandler;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { table } = this.serviceTable('Orders');
+    const common = { tables: { TABLE_NAME: { table } }, publishesTo: this.domainBus };
+    this.recordOrder = this.hop('RecordOrder', 'orders/record-order', {
+      ...common,
+      description: 'OrderPlaced -> order recorded as PLACED',
+      eventPattern: OrderPlaced.pattern,
+    });
+    this.updateOrderStatus = this.hop('UpdateOrderStatus', 'orders/update-order-status', {
+      ...common,
+      description: 'Saga status events -> order status moves forward only',
+      eventPattern: patternFor(...STATUS_EVENTS),
+    });
+  }
+}

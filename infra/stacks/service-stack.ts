@@ -1,0 +1,47 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as path from 'node:path';
+import type { Construct } from 'constructs';
+import { ServiceTable, type ServiceTableProps } from '../constructs/service-table';
+import { QueuedEventHandler, type QueuedEventHandlerProps } from '../constructs/queued-event-handler';
+import { outputHop, outputTable } from './outputs';
+import type { Stage } from './stage';
+
+export interface ServiceStackProps extends StackProps {
+  readonly stage: Stage;
+  /** The domain bus the service consumes from and publishes to. */
+  readonly domainBus: events.IEventBus;
+}
+
+const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
+
+/** What a service stack shares: its stage, its bus, its table, and hops with outputs. */
+export abstract class ServiceStack extends Stack {
+  protected readonly stage: Stage;
+  protected readonly domainBus: events.IEventBus;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    this.stage = props.stage;
+    this.domainBus = props.domainBus;
+  }
+
+  /** The service's own table, with its `<name>TableName` output. */
+  protected serviceTable(name: string, indexes?: ServiceTableProps['indexes']): ServiceTable {
+    const table = new ServiceTable(this, `${name}Table`, { removalPolicy: this.stage.removalPolicy, indexes });
+    outputTable(this, name, table.table);
+    return table;
+  }
+
+  /** A hop on the domain bus running `functions/<handler>.ts`, with `<name>...` outputs. */
+  protected hop(name: string, handler: string, props: Omit<QueuedEventHandlerProps, 'eventBus' | 'entry'>): QueuedEventHandler {
+    const hop = new QueuedEventHandler(this, name, {
+      eventBus: this.domainBus,
+      entry: path.join(FUNCTIONS_DIR, `${handler}.ts`),
+      logRemovalPolicy: this.stage.removalPolicy,
+      ...props,
+    });
+    outputHop(this, name, hop);
+    return hop;
+  }
+}

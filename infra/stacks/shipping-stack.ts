@@ -1,0 +1,20 @@
+import type { Construct } from 'constructs';
+import { PaymentAuthorized } from '../../functions/events';
+import type { QueuedEventHandler } from '../constructs/queued-event-handler';
+import { ServiceStack, type ServiceStackProps } from './service-stack';
+
+/** Shipping: schedules a shipment for every paid order. */
+export class ShippingStack extends ServiceStack {
+  public readonly scheduleShipment: QueuedEventHandler;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { table } = this.serviceTable('Shipping');
+    this.scheduleShipment = this.hop('ScheduleShipment', 'shipping/schedule-shipment', {
+      tables: { TABLE_NAME: { table } },
+      publishesTo: this.domainBus,
+      description: 'PaymentAuthorized -> ShipmentScheduled',
+      eventPattern: PaymentAuthorized.pattern,
+    });
+  }
+}

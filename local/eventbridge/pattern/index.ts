@@ -1,0 +1,2 @@
+export { compilePattern, parsePattern, type CompiledPattern } from './compile';
+export { InvalidEventPatternError } from './errors';

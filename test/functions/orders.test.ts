@@ -1,0 +1,115 @@
+import { OrderPlaced, PaymentAuthorized, PaymentDeclined, ShipmentDelivered, ShipmentScheduled, StockReserved, type CatalogEvent, type EventContract } from '../../functions/events';
+import { catalogEvent, loadTestEvent } from '../support/events';
+import { captureEvents, failedIds, invoke, loadHandler } from '../support/handlers';
+import { createServiceTable, getItem } from '../support/tables';
+
+let recordOrder: ReturnType<typeof loadHandler>;
+let updateStatus: ReturnType<typeof loadHandler>;
+let table: string;
+const events = captureEvents();
+
+beforeAll(async () => {
+  table = await createServiceTable('orders');
+  const env = { TABLE_NAME: table, EVENT_BUS_NAME: 'domain-bus' };
+  recordOrder = loadHandler('orders/record-order', env);
+  updateStatus = loadHandler('orders/update-order-status', env);
+});
+beforeEach(() => events.reset());
+
+const order = (orderId: string) => getItem(table, `ORDER#${orderId}`, 'ORDER');
+const placed = (orderId: string) => {
+  const file = loadTestEvent<CatalogEvent<typeof OrderPlaced>>('shop.orders/order-placed.json');
+  return catalogEvent(OrderPlaced, { ...file.detail.data, orderId });
+};
+/** A status event for an order, from its test event file with the order id replaced. */
+function statusEvent<C extends EventContract>(contract: C, file: string, orderId: string) {
+  const base = loadTestEvent<CatalogEvent<C>>(file);
+  return catalogEvent(contract, { ...(base.detail.data as object), orderId } as never);
+}
+
+describe('orders/record-order', () => {
+  it('records an order as PLACED and publishes OrderStatusChanged with its correlation id', async () => {
+    // Prepare
+    const event = loadTestEvent('shop.orders/order-placed.json');
+
+    // Act
+    const response = await invoke(recordOrder, event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await order('ord-1001')).toMatchObject({ status: 'PLACED', customerId: 'cust-42', total: 128.9, currency: 'EUR' });
+    expect(events.details('OrderStatusChanged')).toEqual([
+      { metadata: { version: 1, correlationId: 'ord-1001' }, data: { orderId: 'ord-1001', customerId: 'cust-42', from: null, to: 'PLACED' } },
+    ]);
+    expect(events.published[0]).toMatchObject({ Source: 'shop.orders', EventBusName: 'domain-bus' });
+  });
+
+  it('has one effect when the same event id arrives twice (two SQS messages)', async () => {
+    const event = placed('ord-dup');
+    await invoke(recordOrder, event);
+    const second = await invoke(recordOrder, event);
+    expect(second.batchItemFailures).toEqual([]);
+    expect(events.details('OrderStatusChanged')).toHaveLength(1);
+  });
+
+  it('fails only the invalid records of a batch, naming nothing else', async () => {
+    // Prepare
+    const good = placed('ord-good-in-bad-batch');
+    const bad = loadTestEvent('invalid/order-placed-missing-items.json');
+
+    // Act
+    const response = await invoke(recordOrder, bad, good, 'not json', loadTestEvent('invalid/order-placed-unknown-version.json'));
+
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(3);
+    expect(await order('ord-good-in-bad-batch')).toMatchObject({ status: 'PLACED' });
+    expect(await order('ord-bad-1')).toBeUndefined();
+  });
+});
+
+describe('orders/update-order-status', () => {
+  it('moves an order through the happy path, publishing each change', async () => {
+    const id = 'ord-happy';
+    await invoke(recordOrder, placed(id));
+    for (const [contract, file] of [
+      [StockReserved, 'shop.inventory/stock-reserved.json'],
+      [PaymentAuthorized, 'shop.payments/payment-authorized.json'],
+      [ShipmentScheduled, 'shop.shipping/shipment-scheduled.json'],
+      [ShipmentDelivered, 'carrier.webhooks/shipment-delivered.json'],
+    ] as const) {
+      expect(failedIds(await invoke(updateStatus, statusEvent(contract, file, id)))).toEqual([]);
+    }
+    expect(await order(id)).toMatchObject({ status: 'DELIVERED', shipmentId: 'SHP-ord-1001' });
+    expect(events.details<{ data: { from: string; to: string } }>('OrderStatusChanged').map((d) => `${d.data.from}->${d.data.to}`)).toEqual([
+      'null->PLACED',
+      'PLACED->RESERVED',
+      'RESERVED->PAID',
+      'PAID->SHIPPED',
+      'SHIPPED->DELIVERED',
+    ]);
+  });
+
+  it('cancels with the reason of a declined payment', async () => {
+    const id = 'ord-declined';
+    await invoke(recordOrder, placed(id));
+    await invoke(updateStatus, statusEvent(StockReserved, 'shop.inventory/stock-reserved.json', id));
+    await invoke(updateStatus, statusEvent(PaymentDeclined, 'shop.payments/payment-declined.json', id));
+    expect(await order(id)).toMatchObject({ status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED' });
+  });
+
+  it('never moves an order backwards: late events are ignored, duplicates have one effect', async () => {
+    // Prepare: shipping overtakes payment, the carrier overtakes shipping, and OrderPlaced comes last.
+    const id = 'ord-out-of-order';
+    const paid = statusEvent(PaymentAuthorized, 'shop.payments/payment-authorized.json', id);
+
+    // Act
+    await invoke(updateStatus, statusEvent(ShipmentDelivered, 'carrier.webhooks/shipment-delivered.json', id));
+    await invoke(updateStatus, statusEvent(ShipmentScheduled, 'shop.shipping/shipment-scheduled.json', id));
+    await invoke(updateStatus, paid, paid);
+    await invoke(recordOrder, placed(id));
+
+    // Assess
+    expect(await order(id)).toMatchObject({ status: 'DELIVERED', customerId: 'cust-42', total: 128.9 });
+    expect(events.details<{ data: { to: string } }>('OrderStatusChanged').map((d) => d.data.to)).toEqual(['DELIVERED']);
+  });
+});

@@ -1,0 +1,137 @@
+import { resourcesOf, synthShop, type CfnResource } from '../support/synth';
+
+/** Every asynchronous hop of every stack has its failure path, read from the synthesized templates. */
+const { templates } = synthShop();
+const serviceTemplates = [...templates].filter(([name]) => !name.endsWith('-EventBus'));
+
+/** The logical id a `{Fn::GetAtt: [id, attr]}` or `{Ref: id}` points at. */
+function refId(value: unknown): string | undefined {
+  const v = value as { 'Fn::GetAtt'?: [string, string]; Ref?: string };
+  return v?.['Fn::GetAtt']?.[0] ?? v?.Ref;
+}
+
+describe.each(serviceTemplates)('%s', (_name, template) => {
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  const rules = resourcesOf(template, 'AWS::Events::Rule');
+  const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+  const functions = resourcesOf(template, 'AWS::Lambda::Function');
+
+  it('has at least one hop', () => {
+    expect(Object.keys(rules).length).toBeGreaterThan(0);
+    expect(Object.keys(mappings)).toHaveLength(Object.keys(functions).length);
+  });
+
+  it('gives every rule -> queue target a DLQ and a retry policy', () => {
+    for (const rule of Object.values(rules)) {
+      const targets = rule.Properties?.['Targets'] as Array<Record<string, unknown>>;
+      expect(targets.length).toBeGreaterThan(0);
+      for (const target of targets) {
+        expect(queues[refId(target['Arn'])!]).toBeDefined();
+        const dlq = refId((target['DeadLetterConfig'] as { Arn: unknown }).Arn);
+        expect(queues[dlq!]).toBeDefined();
+        expect(target['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 8 });
+      }
+    }
+  });
+
+  it('redrives every queue that feeds a function to a DLQ and reports batch item failures', () => {
+    for (const mapping of Object.values(mappings)) {
+      const props = mapping.Properties!;
+      expect(props['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
+      expect(props['BatchSize']).toBe(10);
+      expect(props['MaximumBatchingWindowInSeconds']).toBe(1);
+      expect(props['ScalingConfig']).toEqual({ MaximumConcurrency: 5 });
+      const queue = queues[refId(props['EventSourceArn'])!]!;
+      const redrive = queue.Properties!['RedrivePolicy'] as { deadLetterTargetArn: unknown; maxReceiveCount: number };
+      expect(redrive.maxReceiveCount).toBe(5);
+      expect(queues[refId(redrive.deadLetterTargetArn)!]).toBeDefined();
+      // Six times the function's timeout, so a slow batch is not delivered twice.
+      const fn = functions[refId(props['FunctionName'])!]!;
+      expect(queue.Properties!['VisibilityTimeout']).toBe(6 * (fn.Properties!['Timeout'] as number));
+    }
+  });
+
+  it('encrypts every queue, keeps DLQ messages 14 days and refuses plain HTTP', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy'));
+    for (const [id, queue] of Object.entries(queues)) {
+      expect(queue.Properties!['SqsManagedSseEnabled']).toBe(true);
+      const tlsOnly = policies.some(
+        (policy) =>
+          (policy.Properties!['Queues'] as unknown[]).some((q) => refId(q) === id) &&
+          JSON.stringify(policy.Properties!['PolicyDocument']).includes('"aws:SecureTransport":"false"'),
+      );
+      expect(tlsOnly).toBe(true);
+      if (queue.Properties!['RedrivePolicy'] === undefined) {
+        expect(queue.Properties!['MessageRetentionPeriod']).toBe(14 * 86400);
+      }
+    }
+  });
+
+  it('runs bundled nodejs22.x functions on arm64', () => {
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect((fn.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables).toHaveProperty('NODE_OPTIONS', '--enable-source-maps');
+    }
+  });
+
+  it('alarms on every DLQ holding a message and on the age of every work queue', () => {
+    const alarms = Object.values(resourcesOf(template, 'AWS::CloudWatch::Alarm'));
+    const watched = (metric: string) =>
+      alarms.filter((a) => a.Properties!['MetricName'] === metric).map((a) => refId((a.Properties!['Dimensions'] as Array<{ Value: unknown }>)[0]!.Value));
+    const dlqs = Object.entries(queues).filter(([, q]) => q.Properties!['RedrivePolicy'] === undefined).map(([id]) => id);
+    const work = Object.entries(queues).filter(([, q]) => q.Properties!['RedrivePolicy'] !== undefined).map(([id]) => id);
+    expect(watched('ApproximateNumberOfMessagesVisible').sort()).toEqual(dlqs.sort());
+    expect(watched('ApproximateAgeOfOldestMessage').sort()).toEqual(work.sort());
+    for (const alarm of alarms.filter((a) => a.Properties!['MetricName'] === 'ApproximateNumberOfMessagesVisible')) {
+      expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
+  it('limits each function to its own log group, queue, service table and the domain bus', () => {
+    const policies = resourcesOf(template, 'AWS::IAM::Policy');
+    const tables = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'));
+    for (const [fnId, fn] of Object.entries(functions)) {
+      const roleId = refId(fn.Properties!['Role'])!;
+      const hop = fnId.replace(/Function[0-9A-F]{8}$/, '');
+      const statements = Object.values(policies)
+        .filter((p: CfnResource) => (p.Properties!['Roles'] as unknown[]).some((r) => refId(r) === roleId))
+        .flatMap((p) => (p.Properties!['PolicyDocument'] as { Statement: Array<Record<string, unknown>> }).Statement);
+      expect(statements.length).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect([statement['Action']].flat().some((a) => String(a).includes('*'))).toBe(false);
+        for (const resource of [statement['Resource']].flat()) {
+          const text = JSON.stringify(resource);
+          const id = refId(resource) ?? (JSON.stringify(resource).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)"/)?.[1]);
+          if (text.includes('Fn::ImportValue')) {
+            expect(text).toMatch(/DomainBus/);
+          } else {
+            // Either a resource of this hop (its log group, its queue) or the service's own table.
+            expect(id !== undefined && (id.startsWith(hop) || tables.includes(id))).toBe(true);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('event bus stack', () => {
+  const [, template] = [...templates].find(([name]) => name.endsWith('-EventBus'))!;
+
+  it('has a domain bus, an integration bus and an archive of the domain bus', () => {
+    const buses = Object.keys(resourcesOf(template, 'AWS::Events::EventBus'));
+    expect(buses.some((id) => id.startsWith('DomainBus'))).toBe(true);
+    expect(buses.some((id) => id.startsWith('IntegrationBus'))).toBe(true);
+    const [archive] = Object.values(resourcesOf(template, 'AWS::Events::Archive'));
+    expect(refId(archive!.Properties!['SourceArn'])).toMatch(/^DomainBus/);
+    expect(archive!.Properties!['EventPattern']).toEqual({ source: [{ prefix: 'shop.' }, { prefix: 'carrier.' }] });
+  });
+
+  it('forwards carrier.webhooks from the integration bus to the domain bus with a DLQ', () => {
+    const [rule] = Object.values(resourcesOf(template, 'AWS::Events::Rule'));
+    expect(refId(rule!.Properties!['EventBusName'])).toMatch(/^IntegrationBus/);
+    expect(rule!.Properties!['EventPattern']).toEqual({ source: ['carrier.webhooks'] });
+    const [target] = rule!.Properties!['Targets'] as Array<Record<string, unknown>>;
+    expect(refId(target!['Arn'])).toMatch(/^DomainBus/);
+    expect(refId((target!['DeadLetterConfig'] as { Arn: unknown }).Arn)).toMatch(/^ForwardDeadLetterQueue/);
+  });
+});
