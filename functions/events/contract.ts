@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+// One locale only: the namespace of all locales would add ~270 KB to every bundle.
+import { en } from 'zod/locales';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InvalidEventError } from '../shared/errors';
 
@@ -53,6 +55,9 @@ export function defineEvent<Schema extends z.ZodMiniType>(definition: {
     pattern: { source: [definition.source], 'detail-type': [definition.detailType] },
   };
 }
+
+// zod/mini ships without messages; English ones make a DLQ reason readable ("expected string, received number").
+z.config(en());
 
 const metadataSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
