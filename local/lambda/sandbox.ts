@@ -1,0 +1,176 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+
+export interface SandboxConfig {
+  readonly functionName: string;
+  readonly assetDirectory: string;
+  readonly handler: string;
+  readonly runtime: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly region: string;
+  readonly accountId: string;
+  /** The template's variables, already resolved. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Where the handler's SDK clients send requests. */
+  readonly endpoint?: string;
+  /** Receives each line the handler prints. */
+  readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface InvokeOutcome {
+  readonly ok: boolean;
+  readonly result?: unknown;
+  readonly error?: { errorType: string; errorMessage: string; trace?: string[] };
+  readonly durationMs: number;
+  readonly coldStart: boolean;
+  readonly initMs?: number;
+}
+
+type Message =
+  | { type: 'ready'; initMs: number }
+  | { type: 'init-error' | 'crash'; error: NonNullable<InvokeOutcome['error']> }
+  | { type: 'result'; requestId: string; result: unknown; durationMs: number }
+  | { type: 'error'; requestId: string; error: NonNullable<InvokeOutcome['error']>; durationMs: number };
+
+const RUNNER = path.join(__dirname, 'sandbox-runner.cjs');
+
+/** The environment Lambda gives a function, plus the template's variables and the local endpoint. */
+export function lambdaEnvironment(config: SandboxConfig): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    LANG: 'en_US.UTF-8',
+    AWS_REGION: config.region,
+    AWS_DEFAULT_REGION: config.region,
+    AWS_LAMBDA_FUNCTION_NAME: config.functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_TIMEOUT: String(config.timeoutSeconds),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    LAMBDA_TASK_ROOT: config.assetDirectory,
+    LAMBDA_RUNTIME_DIR: path.dirname(RUNNER),
+    _HANDLER: config.handler,
+    AWS_ACCESS_KEY_ID: process.env['AWS_ACCESS_KEY_ID'] ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env['AWS_SECRET_ACCESS_KEY'] ?? 'local',
+    ...(process.env['AWS_SESSION_TOKEN'] === undefined ? {} : { AWS_SESSION_TOKEN: process.env['AWS_SESSION_TOKEN'] }),
+    ...(config.endpoint === undefined ? {} : { AWS_ENDPOINT_URL: config.endpoint }),
+    ...config.environment,
+  };
+  // NODE_OPTIONS of the template (--enable-source-maps) applies; the parent's (e.g. a debugger) does not.
+  return env;
+}
+
+/**
+ * One execution environment: a child process that loads the bundled handler once (cold start) and
+ * serves invocations one at a time (warm). A timed-out invocation or a crash ends the process; the
+ * next invocation starts a fresh one, as Lambda replaces a failed environment.
+ */
+export class Sandbox {
+  private child: ChildProcess | undefined;
+  private ready: Promise<number> | undefined;
+  private busy = false;
+
+  constructor(readonly config: SandboxConfig) {}
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  async invoke(event: unknown): Promise<InvokeOutcome> {
+    if (this.busy) throw new Error(`sandbox of ${this.config.functionName} is busy`);
+    this.busy = true;
+    try {
+      const coldStart = this.child === undefined;
+      const started = Date.now();
+      const deadline = started + this.config.timeoutSeconds * 1000;
+      let initMs: number;
+      try {
+        initMs = await this.start();
+      } catch (error) {
+        this.stop();
+        return { ok: false, error: error as NonNullable<InvokeOutcome['error']>, durationMs: Date.now() - started, coldStart };
+      }
+      const outcome = await this.run(event, deadline);
+      return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}) };
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Ends the sandbox's process. */
+  stop(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.ready = undefined;
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  private start(): Promise<number> {
+    if (this.ready !== undefined) return this.ready;
+    const child = fork(RUNNER, [], { env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory });
+    this.child = child;
+    forwardLines(child, this.config.onLog);
+    this.ready = new Promise<number>((resolve, reject) => {
+      const onMessage = (message: Message) => {
+        if (message.type === 'ready') resolve(message.initMs);
+        else if (message.type === 'init-error' || message.type === 'crash') reject(message.error);
+        else return;
+        child.off('message', onMessage);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code, signal) => reject({ errorType: 'Runtime.ExitError', errorMessage: `sandbox exited during init (${signal ?? `code ${code}`})` }));
+    });
+    return this.ready;
+  }
+
+  private run(event: unknown, deadline: number): Promise<Omit<InvokeOutcome, 'coldStart'>> {
+    const child = this.child!;
+    const requestId = randomUUID();
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const done = (outcome: Omit<InvokeOutcome, 'coldStart'>, kill: boolean) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (kill) this.stop();
+        resolve(outcome);
+      };
+      const onMessage = (message: Message) => {
+        if (message.type === 'result' && message.requestId === requestId) done({ ok: true, result: message.result, durationMs: message.durationMs }, false);
+        else if (message.type === 'error' && message.requestId === requestId) done({ ok: false, error: message.error, durationMs: message.durationMs }, false);
+        else if (message.type === 'crash') done({ ok: false, error: { ...message.error, errorType: `Runtime.${message.error.errorType}` }, durationMs: Date.now() - started }, true);
+      };
+      const onExit = (code: number | null, signal: string | null) =>
+        done({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `sandbox exited (${signal ?? `code ${code}`})` }, durationMs: Date.now() - started }, true);
+      const timer = setTimeout(
+        () => done({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.config.timeoutSeconds.toFixed(2)} seconds` }, durationMs: Date.now() - started }, true),
+        Math.max(0, deadline - Date.now()),
+      );
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      const arn = `arn:aws:lambda:${this.config.region}:${this.config.accountId}:function:${this.config.functionName}`;
+      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn });
+    });
+  }
+}
+
+function forwardLines(child: ChildProcess, onLog: SandboxConfig['onLog']): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    let buffer = '';
+    child[stream]?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) if (line !== '') onLog?.(line, stream);
+    });
+    child[stream]?.on('end', () => {
+      if (buffer !== '') onLog?.(buffer, stream);
+      buffer = '';
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..');
+const SOURCES = ['infra', 'functions', 'cdk.json', 'package-lock.json'];
+
+function newestChange(entry: string): number {
+  const stat = fs.statSync(entry);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(entry).reduce((newest, child) => Math.max(newest, newestChange(path.join(entry, child))), stat.mtimeMs);
+}
+
+/**
+ * Synthesizes the app (`cdk synth`) when the cloud assembly is missing or older than the sources it
+ * is built from, so commands that read `cdk.out` never run stale handler code.
+ */
+export function ensureAssembly(directory = path.join(ROOT, 'cdk.out'), log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string {
+  const manifest = path.join(directory, 'manifest.json');
+  const built = fs.existsSync(manifest) ? fs.statSync(manifest).mtimeMs : 0;
+  const sources = Math.max(...SOURCES.map((s) => path.join(ROOT, s)).filter(fs.existsSync).map(newestChange));
+  if (built >= sources) return directory;
+  log(built === 0 ? 'no cloud assembly yet: synthesizing (cdk synth)...' : 'sources changed since the last synth: synthesizing (cdk synth)...');
+  execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', directory], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return directory;
+}
