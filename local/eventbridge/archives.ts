@@ -1,0 +1,261 @@
+import type { Clock } from '../clock';
+import { EventsErrors } from './errors';
+import type { EventBridgeService } from './eventbridge-service';
+import { paginate } from './paginate';
+import { InvalidEventPatternError, parsePattern, type CompiledPattern } from './pattern';
+import type { BusEvent } from './put-events';
+
+type Input = Record<string, unknown>;
+type Output = Record<string, unknown>;
+
+interface Archive {
+  readonly name: string;
+  readonly arn: string;
+  readonly sourceArn: string;
+  description?: string;
+  pattern?: string;
+  compiled?: CompiledPattern;
+  retentionDays: number;
+  readonly createdAt: number;
+  readonly events: Array<{ event: BusEvent; at: number; bytes: number }>;
+  sizeBytes: number;
+}
+
+interface Replay {
+  readonly name: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly archive: Archive;
+  readonly start: number;
+  readonly end: number;
+  readonly destination: { Arn: string; FilterArns?: string[] };
+  state: 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+  stateReason?: string;
+  readonly startedAt: number;
+  endedAt?: number;
+  lastReplayed?: number;
+}
+
+const seconds = (ms: number) => ms / 1000;
+
+/**
+ * EventBridge archives and replays: an archive keeps the events of its bus that match its pattern
+ * (replayed events are not archived again); a replay sends a time window of them back to the bus,
+ * each marked with `replay-name`, to all rules or only to `FilterArns`.
+ */
+export class Archives {
+  private readonly archives = new Map<string, Archive>();
+  private readonly replays = new Map<string, Replay>();
+
+  constructor(
+    private readonly eventBridge: EventBridgeService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Replays still sending events (for settling). */
+  get active(): number {
+    return [...this.replays.values()].filter((r) => r.state === 'STARTING' || r.state === 'RUNNING').length;
+  }
+
+  record(busArn: string, event: BusEvent): void {
+    for (const archive of this.archives.values()) {
+      if (archive.sourceArn !== busArn) continue;
+      if (archive.compiled !== undefined && !archive.compiled.matches(event)) continue;
+      const bytes = Buffer.byteLength(JSON.stringify(event));
+      archive.events.push({ event, at: this.clock.now(), bytes });
+      archive.sizeBytes += bytes;
+    }
+  }
+
+  create(input: Input): Output {
+    const name = requireName(input, 'ArchiveName');
+    if (this.archives.has(name)) throw EventsErrors.alreadyExists(`Archive ${name} already exists.`);
+    const bus = this.eventBridge.bus(requireName(input, 'EventSourceArn'));
+    const archive: Archive = {
+      name,
+      arn: `arn:aws:events:${this.eventBridge.region}:${this.eventBridge.accountId}:archive/${name}`,
+      sourceArn: bus.arn,
+      retentionDays: 0,
+      createdAt: this.clock.now(),
+      events: [],
+      sizeBytes: 0,
+    };
+    this.configure(archive, input);
+    this.archives.set(name, archive);
+    return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: seconds(archive.createdAt) };
+  }
+
+  update(input: Input): Output {
+    const archive = this.archive(requireName(input, 'ArchiveName'));
+    this.configure(archive, input);
+    return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: seconds(archive.createdAt) };
+  }
+
+  describe(input: Input): Output {
+    const archive = this.archive(requireName(input, 'ArchiveName'));
+    this.prune(archive);
+    return {
+      ArchiveArn: archive.arn,
+      ArchiveName: archive.name,
+      EventSourceArn: archive.sourceArn,
+      ...(archive.description === undefined ? {} : { Description: archive.description }),
+      ...(archive.pattern === undefined ? {} : { EventPattern: archive.pattern }),
+      State: 'ENABLED',
+      RetentionDays: archive.retentionDays,
+      SizeBytes: archive.sizeBytes,
+      EventCount: archive.events.length,
+      CreationTime: seconds(archive.createdAt),
+    };
+  }
+
+  list(input: Input): Output {
+    const prefix = typeof input['NamePrefix'] === 'string' ? input['NamePrefix'] : '';
+    const source = typeof input['EventSourceArn'] === 'string' ? input['EventSourceArn'] : undefined;
+    const items = [...this.archives.values()]
+      .filter((a) => a.name.startsWith(prefix) && (source === undefined || a.sourceArn === source))
+      .map((a) => ({ ArchiveName: a.name, EventSourceArn: a.sourceArn, State: 'ENABLED', RetentionDays: a.retentionDays, SizeBytes: a.sizeBytes, EventCount: a.events.length, CreationTime: seconds(a.createdAt) }));
+    return paginate(items, input, 'Archives');
+  }
+
+  delete(input: Input): Output {
+    const archive = this.archive(requireName(input, 'ArchiveName'));
+    this.archives.delete(archive.name);
+    return {};
+  }
+
+  startReplay(input: Input): Output {
+    const name = requireName(input, 'ReplayName');
+    if (this.replays.has(name)) throw EventsErrors.alreadyExists(`Replay ${name} already exists.`);
+    const sourceArn = requireName(input, 'EventSourceArn');
+    const archive = this.archive(sourceArn.slice(sourceArn.lastIndexOf('/') + 1));
+    const start = timestamp(input['EventStartTime'], 'EventStartTime');
+    const end = timestamp(input['EventEndTime'], 'EventEndTime');
+    if (start >= end) throw EventsErrors.validation('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.');
+    const destination = input['Destination'] as { Arn?: string; FilterArns?: string[] } | undefined;
+    if (destination?.Arn === undefined) throw EventsErrors.validation('Parameter Destination.Arn is not valid.');
+    if (destination.Arn !== archive.sourceArn) throw EventsErrors.validation('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.');
+    const replay: Replay = {
+      name,
+      arn: `arn:aws:events:${this.eventBridge.region}:${this.eventBridge.accountId}:replay/${name}`,
+      ...(typeof input['Description'] === 'string' ? { description: input['Description'] } : {}),
+      archive,
+      start,
+      end,
+      destination: { Arn: destination.Arn, ...(destination.FilterArns ? { FilterArns: destination.FilterArns } : {}) },
+      state: 'STARTING',
+      startedAt: this.clock.now(),
+    };
+    this.replays.set(name, replay);
+    setImmediate(() => this.run(replay));
+    return { ReplayArn: replay.arn, State: replay.state, ReplayStartTime: seconds(replay.startedAt) };
+  }
+
+  describeReplay(input: Input): Output {
+    const replay = this.replay(requireName(input, 'ReplayName'));
+    return {
+      ReplayName: replay.name,
+      ReplayArn: replay.arn,
+      ...(replay.description === undefined ? {} : { Description: replay.description }),
+      State: replay.state,
+      ...(replay.stateReason === undefined ? {} : { StateReason: replay.stateReason }),
+      EventSourceArn: replay.archive.arn,
+      Destination: replay.destination,
+      EventStartTime: seconds(replay.start),
+      EventEndTime: seconds(replay.end),
+      ...(replay.lastReplayed === undefined ? {} : { EventLastReplayedTime: seconds(replay.lastReplayed) }),
+      ReplayStartTime: seconds(replay.startedAt),
+      ...(replay.endedAt === undefined ? {} : { ReplayEndTime: seconds(replay.endedAt) }),
+    };
+  }
+
+  listReplays(input: Input): Output {
+    const prefix = typeof input['NamePrefix'] === 'string' ? input['NamePrefix'] : '';
+    const items = [...this.replays.values()]
+      .filter((r) => r.name.startsWith(prefix))
+      .map((r) => ({ ReplayName: r.name, EventSourceArn: r.archive.arn, State: r.state, EventStartTime: seconds(r.start), EventEndTime: seconds(r.end), ReplayStartTime: seconds(r.startedAt) }));
+    return paginate(items, input, 'Replays');
+  }
+
+  cancelReplay(input: Input): Output {
+    const replay = this.replay(requireName(input, 'ReplayName'));
+    if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') throw EventsErrors.illegalStatus(`Replay ${replay.name} is not running.`);
+    replay.state = 'CANCELLED';
+    replay.endedAt = this.clock.now();
+    return { ReplayArn: replay.arn, State: replay.state };
+  }
+
+  private run(replay: Replay): void {
+    if (replay.state !== 'STARTING') return;
+    replay.state = 'RUNNING';
+    const bus = this.eventBridge.busByArn(replay.destination.Arn);
+    if (bus === undefined) {
+      replay.state = 'FAILED';
+      replay.stateReason = `Event bus ${replay.destination.Arn} no longer exists.`;
+      return;
+    }
+    const filter = replay.destination.FilterArns === undefined ? undefined : new Set(replay.destination.FilterArns);
+    const window = replay.archive.events
+      .filter(({ event }) => {
+        const time = Date.parse(event.time);
+        return time >= replay.start && time < replay.end;
+      })
+      .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
+    for (const { event } of window) {
+      if (replay.state !== 'RUNNING') return;
+      this.eventBridge.route(bus, { ...event, 'replay-name': replay.name }, filter);
+      replay.lastReplayed = Date.parse(event.time);
+    }
+    replay.state = 'COMPLETED';
+    replay.endedAt = this.clock.now();
+  }
+
+  private configure(archive: Archive, input: Input): void {
+    if (typeof input['Description'] === 'string') archive.description = input['Description'];
+    if (typeof input['EventPattern'] === 'string') {
+      try {
+        archive.compiled = parsePattern(input['EventPattern']);
+      } catch (error) {
+        if (error instanceof InvalidEventPatternError) throw EventsErrors.invalidPattern(error.message);
+        throw error;
+      }
+      archive.pattern = input['EventPattern'];
+    }
+    if (input['RetentionDays'] !== undefined) {
+      const days = Number(input['RetentionDays']);
+      if (!Number.isInteger(days) || days < 0) throw EventsErrors.validation(`RetentionDays must be a non-negative integer, got ${String(input['RetentionDays'])}.`);
+      archive.retentionDays = days;
+    }
+  }
+
+  /** Drops events older than the retention (0 keeps them forever). */
+  private prune(archive: Archive): void {
+    if (archive.retentionDays === 0) return;
+    const oldest = this.clock.now() - archive.retentionDays * 86_400_000;
+    while (archive.events.length > 0 && archive.events[0]!.at < oldest) archive.sizeBytes -= archive.events.shift()!.bytes;
+  }
+
+  private archive(name: string): Archive {
+    const archive = this.archives.get(name);
+    if (archive === undefined) throw EventsErrors.notFound(`Archive ${name} does not exist.`);
+    return archive;
+  }
+
+  private replay(name: string): Replay {
+    const replay = this.replays.get(name);
+    if (replay === undefined) throw EventsErrors.notFound(`Replay ${name} does not exist.`);
+    return replay;
+  }
+}
+
+function requireName(input: Input, name: string): string {
+  const value = input[name];
+  if (typeof value !== 'string' || value === '') throw EventsErrors.validation(`Parameter ${name} is required.`);
+  return value;
+}
+
+/** JSON 1.1 timestamps arrive as epoch seconds; ISO text is accepted too. */
+function timestamp(value: unknown, name: string): number {
+  const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' ? (/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value)) : NaN;
+  if (!Number.isFinite(ms)) throw EventsErrors.validation(`Parameter ${name} is not valid.`);
+  return ms;
+}

@@ -1,0 +1,18 @@
+import { EventsErrors } from './errors';
+
+const REQUIRED = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
+
+/** Parses TestEventPattern's `Event`: a JSON object with the fields AWS requires of an event. */
+export function parseTestEvent(text: unknown): Record<string, unknown> {
+  let event: unknown;
+  try {
+    event = JSON.parse(String(text));
+  } catch {
+    throw EventsErrors.validation('Parameter Event is not valid.');
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) throw EventsErrors.validation('Parameter Event is not valid.');
+  for (const field of REQUIRED) {
+    if (!(field in event)) throw EventsErrors.validation(`Parameter Event is not valid. Reason: Provided Event is missing required field ${field}.`);
+  }
+  return event as Record<string, unknown>;
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AwsError } from '../aws-error';
+
+/** A service behind the endpoint, addressed by its X-Amz-Target prefix. */
+export interface GatewayService {
+  /** `AWSEvents`, `AmazonSQS`, `DynamoDB_20120810`, ... */
+  readonly targetPrefix: string;
+  readonly name: string;
+  /** `application/x-amz-json-1.0` or `-1.1`. */
+  readonly contentType: string;
+  handle(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** A service that takes the raw request (a proxy, such as DynamoDB Local's). */
+export interface RawGatewayService {
+  readonly targetPrefix: string;
+  readonly name: string;
+  proxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void;
+}
+
+/** Routes under `/_local/` for the local cloud's own controls. */
+export type ControlRoute = (request: http.IncomingMessage, body: Buffer, url: URL) => Promise<{ status: number; body: unknown }>;
+
+export interface GatewayOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly services: ReadonlyArray<GatewayService | RawGatewayService>;
+  readonly controls?: Readonly<Record<string, ControlRoute>>;
+}
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * One HTTP endpoint speaking the AWS JSON protocols: requests are dispatched by `X-Amz-Target`
+ * (`AWSEvents.PutEvents`, `AmazonSQS.SendMessage`, ...). Signatures are not checked. Errors come
+ * back in AWS's shape (`__type`, `message`) with AWS's status; nothing a client sends crashes it.
+ */
+export class Gateway {
+  private readonly server: http.Server;
+  private readonly byPrefix: Map<string, GatewayService | RawGatewayService>;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
+    this.server = http.createServer((request, response) => this.onRequest(request, response));
+    this.server.keepAliveTimeout = 60_000;
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server.address() as AddressInfo | null;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return `http://${host}:${address?.port ?? this.options.port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private onRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        this.sendError(response, new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413), undefined);
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      this.dispatch(request, Buffer.concat(chunks), response).catch((error: unknown) => this.sendError(response, error, undefined));
+    });
+    request.on('error', () => undefined);
+  }
+
+  private async dispatch(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/_local/')) {
+      const route = this.options.controls?.[`${request.method} ${url.pathname}`];
+      if (route === undefined) return this.sendJson(response, 404, 'application/json', { message: `no local cloud route ${request.method} ${url.pathname}` });
+      const result = await route(request, body, url);
+      return this.sendJson(response, result.status, 'application/json', result.body);
+    }
+    const target = request.headers['x-amz-target'];
+    if (typeof target !== 'string') {
+      const form = String(request.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
+      throw new AwsError(
+        form ? 'UnsupportedProtocol' : 'MissingTarget',
+        form
+          ? 'The local cloud speaks the AWS JSON protocols; this client sent the query protocol. Use the AWS SDK v3 or AWS CLI v2 (botocore 1.31 or newer).'
+          : 'Missing X-Amz-Target header: send AWS JSON-protocol requests (X-Amz-Target: Service.Operation).',
+      );
+    }
+    const dot = target.indexOf('.');
+    const service = this.byPrefix.get(dot < 0 ? target : target.slice(0, dot));
+    if (service === undefined) throw new AwsError('UnknownOperationException', `No service here answers X-Amz-Target ${target}.`);
+    if ('proxy' in service) return service.proxy(request, body, response);
+    let input: Record<string, unknown>;
+    try {
+      const text = body.length === 0 ? '{}' : body.toString('utf8');
+      const parsed: unknown = JSON.parse(text);
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the body must be a JSON object');
+      input = parsed as Record<string, unknown>;
+    } catch (error) {
+      return this.sendError(response, new AwsError('SerializationException', `Malformed JSON request body: ${(error as Error).message}`), service);
+    }
+    try {
+      const output = await service.handle(target.slice(dot + 1), input);
+      this.sendJson(response, 200, service.contentType, output);
+    } catch (error) {
+      this.sendError(response, error, service);
+    }
+  }
+
+  private sendJson(response: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
+    if (response.headersSent || response.destroyed) return;
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(text),
+      'x-amzn-RequestId': randomUUID(),
+      ...headers,
+    });
+    response.end(text);
+  }
+
+  private sendError(response: http.ServerResponse, error: unknown, service: GatewayService | undefined): void {
+    if (error instanceof AwsError) {
+      this.sendJson(response, error.status, service?.contentType ?? 'application/x-amz-json-1.1', { __type: error.type, message: error.message }, {
+        'x-amzn-ErrorType': error.type,
+        ...(error.queryError === undefined ? {} : { 'x-amzn-query-error': error.queryError }),
+      });
+      return;
+    }
+    // A bug of the local cloud: answer like AWS does (500, InternalFailure) and keep serving.
+    process.emitWarning(`local cloud internal error: ${(error as Error)?.stack ?? String(error)}`);
+    this.sendJson(response, 500, service?.contentType ?? 'application/json', { __type: 'InternalFailure', message: (error as Error)?.message ?? String(error) });
+  }
+}

@@ -1,0 +1,442 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Clock, Timer } from '../clock';
+import { SqsErrors } from './errors';
+import { md5, md5OfMessageAttributes, validateBody, validateMessageAttributes, type MessageAttributes } from './message-attributes';
+import { defaultQueueAttributes, parseRedrivePolicy, validateQueueAttributes, type RedrivePolicy } from './queue-attributes';
+
+export interface StoredMessage {
+  readonly id: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly attributes?: MessageAttributes;
+  readonly md5OfAttributes?: string;
+  readonly traceHeader?: string;
+  readonly sentAt: number;
+  readonly senderId: string;
+  readonly groupId?: string;
+  readonly dedupId?: string;
+  readonly sequenceNumber?: string;
+  /** Set when the message was moved here by a redrive policy. */
+  deadLetterSourceArn?: string;
+  receiveCount: number;
+  firstReceiveAt?: number;
+  state: 'delayed' | 'ready' | 'inflight' | 'deleted';
+  /** Bumped at every receive: a receipt handle is valid for one generation. */
+  generation: number;
+  timer?: Timer;
+}
+
+export interface SendInput {
+  /** Kept when a message moves to a dead-letter queue. @default a new id */
+  id?: string;
+  body: unknown;
+  delaySeconds?: number;
+  attributes?: MessageAttributes;
+  traceHeader?: string;
+  groupId?: string;
+  dedupId?: string;
+  /** Carried over when a message is moved (redrive, move task). */
+  deadLetterSourceArn?: string;
+  senderId?: string;
+  receiveCount?: number;
+  sentAt?: number;
+}
+
+export interface SendResult {
+  readonly message: StoredMessage;
+  /** A FIFO send within the deduplication interval of an earlier one: nothing was enqueued. */
+  readonly duplicate: boolean;
+}
+
+export interface Received {
+  readonly message: StoredMessage;
+  readonly receiptHandle: string;
+}
+
+interface Waiter {
+  max: number;
+  visibilityTimeout: number | undefined;
+  resolve(received: Received[]): void;
+  timer?: Timer;
+}
+
+const DEDUP_INTERVAL_MS = 5 * 60_000;
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** What a queue asks of the service that owns it. */
+export interface QueueHost {
+  readonly clock: Clock;
+  /**
+   * Moves a message that exhausted `maxReceiveCount` to the dead-letter queue named by the ARN;
+   * false when that queue does not exist, and the message stays where it is.
+   */
+  deadLetter(source: SqsQueue, message: StoredMessage, targetArn: string): boolean;
+  /** Called whenever messages may have become available (for pollers and settling). */
+  changed(queue: SqsQueue): void;
+}
+
+/**
+ * One SQS queue: messages move delayed -> ready -> in flight -> deleted, or back to ready when their
+ * visibility timeout expires, or to the dead-letter queue once received `maxReceiveCount` times.
+ * FIFO queues keep order within a message group (a group with a message in flight is locked) and
+ * deduplicate sends within five minutes.
+ */
+export class SqsQueue {
+  readonly fifo: boolean;
+  readonly createdAt: number;
+  lastModifiedAt: number;
+  private attributes: Record<string, string>;
+  private redrive: RedrivePolicy | undefined;
+  private readonly messages = new Map<string, StoredMessage>();
+  /** Standard queues: ready messages in arrival order (stale entries are skipped lazily). */
+  private ready: StoredMessage[] = [];
+  private readyHead = 0;
+  /** FIFO queues: every live message in sequence order. */
+  private ordered: StoredMessage[] = [];
+  private readonly groupsInFlight = new Map<string, number>();
+  private readonly dedup = new Map<string, { message: StoredMessage; expiresAt: number }>();
+  private sequence = 0n;
+  private readonly waiters: Waiter[] = [];
+  private sweepTimer: Timer | undefined;
+  private counts = { ready: 0, inflight: 0, delayed: 0 };
+  deleted = false;
+
+  constructor(
+    readonly name: string,
+    readonly arn: string,
+    readonly url: string,
+    attributes: Record<string, unknown>,
+    private readonly host: QueueHost,
+  ) {
+    this.fifo = name.endsWith('.fifo');
+    const given = validateQueueAttributes(attributes, { creating: true, fifo: this.fifo });
+    this.attributes = { ...defaultQueueAttributes(this.fifo), ...given };
+    this.redrive = this.attributes['RedrivePolicy'] ? parseRedrivePolicy(this.attributes['RedrivePolicy']) : undefined;
+    this.createdAt = this.lastModifiedAt = host.clock.now();
+  }
+
+  /** The attributes as given (for CreateQueue's "same attributes" check). */
+  get settableAttributes(): Readonly<Record<string, string>> {
+    return this.attributes;
+  }
+
+  get redrivePolicy(): RedrivePolicy | undefined {
+    return this.redrive;
+  }
+
+  get visibilityTimeoutSeconds(): number {
+    return Number(this.attributes['VisibilityTimeout']);
+  }
+
+  get approximate() {
+    return { ...this.counts };
+  }
+
+  setAttributes(attributes: Record<string, unknown>): void {
+    const given = validateQueueAttributes(attributes, { creating: false, fifo: this.fifo });
+    if ('RedrivePolicy' in given) this.redrive = given['RedrivePolicy'] ? parseRedrivePolicy(given['RedrivePolicy']) : undefined;
+    Object.assign(this.attributes, given);
+    this.lastModifiedAt = this.host.clock.now();
+  }
+
+  /** Every attribute GetQueueAttributes can return, computed now. */
+  allAttributes(): Record<string, string> {
+    return {
+      ...this.attributes,
+      QueueArn: this.arn,
+      ApproximateNumberOfMessages: String(this.counts.ready),
+      ApproximateNumberOfMessagesNotVisible: String(this.counts.inflight),
+      ApproximateNumberOfMessagesDelayed: String(this.counts.delayed),
+      CreatedTimestamp: String(Math.floor(this.createdAt / 1000)),
+      LastModifiedTimestamp: String(Math.floor(this.lastModifiedAt / 1000)),
+    };
+  }
+
+  send(input: SendInput): SendResult {
+    const attributeBytes = validateMessageAttributes(input.attributes);
+    const body = validateBody(input.body, Number(this.attributes['MaximumMessageSize']), attributeBytes);
+    const now = this.host.clock.now();
+    let delaySeconds = input.delaySeconds ?? Number(this.attributes['DelaySeconds']);
+    if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
+      throw SqsErrors.invalidParameterValue(`Value ${String(input.delaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`);
+    }
+    let dedupId: string | undefined;
+    if (this.fifo) {
+      if (input.delaySeconds !== undefined && input.delaySeconds !== 0) {
+        throw SqsErrors.invalidParameterValue(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
+      }
+      delaySeconds = Number(this.attributes['DelaySeconds']);
+      if (input.groupId === undefined || input.groupId === '') throw SqsErrors.missingParameter('MessageGroupId');
+      dedupId = input.dedupId ?? (this.attributes['ContentBasedDeduplication'] === 'true' ? createHash('sha256').update(body).digest('hex') : undefined);
+      if (dedupId === undefined) {
+        throw SqsErrors.invalidParameterValue('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      }
+      const seen = this.dedup.get(dedupId);
+      if (seen !== undefined && seen.expiresAt > now) return { message: seen.message, duplicate: true };
+    } else if (input.dedupId !== undefined) {
+      throw SqsErrors.invalidParameterValue('Value for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.');
+    }
+
+    const message: StoredMessage = {
+      id: input.id ?? randomUUID(),
+      body,
+      md5OfBody: md5(body),
+      ...(input.attributes && Object.keys(input.attributes).length > 0 ? { attributes: input.attributes, md5OfAttributes: md5OfMessageAttributes(input.attributes) } : {}),
+      ...(input.traceHeader === undefined ? {} : { traceHeader: input.traceHeader }),
+      sentAt: input.sentAt ?? now,
+      senderId: input.senderId ?? 'AIDAIENQZJOLO23YVJ4VO',
+      ...(this.fifo ? { groupId: input.groupId, dedupId, sequenceNumber: String(++this.sequence).padStart(20, '1') } : {}),
+      ...(input.deadLetterSourceArn === undefined ? {} : { deadLetterSourceArn: input.deadLetterSourceArn }),
+      receiveCount: input.receiveCount ?? 0,
+      state: 'delayed',
+      generation: 0,
+    };
+    if (dedupId !== undefined) {
+      if (this.dedup.size > 10_000) this.pruneDedup(now);
+      this.dedup.set(dedupId, { message, expiresAt: now + DEDUP_INTERVAL_MS });
+    }
+    this.messages.set(message.id, message);
+    if (this.fifo) this.ordered.push(message);
+    this.counts.delayed++;
+    if (delaySeconds > 0) {
+      message.timer = this.host.clock.after(delaySeconds * 1000, () => this.makeReady(message));
+    } else {
+      this.makeReady(message);
+    }
+    this.armSweep();
+    return { message, duplicate: false };
+  }
+
+  /**
+   * Receives up to `max` messages. With `waitSeconds` > 0 and nothing available, waits (on the
+   * clock) until a message arrives or the wait ends: long polling that answers as soon as it can.
+   */
+  receive(max: number, visibilityTimeout: number | undefined, waitSeconds: number): Promise<Received[]> {
+    const now = this.take(max, visibilityTimeout);
+    if (now.length > 0 || waitSeconds <= 0) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { max, visibilityTimeout, resolve };
+      waiter.timer = this.host.clock.after(waitSeconds * 1000, () => {
+        this.removeWaiter(waiter);
+        resolve([]);
+      });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Abandons a long poll whose client went away. */
+  cancelWaits(resolveWith: Received[] = []): void {
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.timer?.cancel();
+      waiter.resolve(resolveWith);
+    }
+  }
+
+  /** Long polls waiting for a message. */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
+  /** Receives what is available now, without waiting. */
+  take(max: number, visibilityTimeout?: number): Received[] {
+    const out: Received[] = [];
+    const timeout = visibilityTimeout ?? this.visibilityTimeoutSeconds;
+    const pick = (message: StoredMessage) => out.push(this.markInflight(message, timeout));
+    if (this.fifo) {
+      // A group is served from its head, in order, and not at all while an earlier receive holds
+      // one of its messages in flight.
+      const stopped = new Set<string>();
+      const taken = new Set<string>();
+      for (const message of this.ordered) {
+        if (out.length >= max) break;
+        const group = message.groupId!;
+        if (stopped.has(group)) continue;
+        const lockedByOthers = !taken.has(group) && (this.groupsInFlight.get(group) ?? 0) > 0;
+        if (message.state !== 'ready' || lockedByOthers) {
+          stopped.add(group);
+          continue;
+        }
+        pick(message);
+        taken.add(group);
+      }
+    } else {
+      while (out.length < max && this.readyHead < this.ready.length) {
+        const message = this.ready[this.readyHead++]!;
+        if (message.state === 'ready') pick(message);
+      }
+      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+        this.ready = this.ready.slice(this.readyHead);
+        this.readyHead = 0;
+      }
+    }
+    // A visibility timeout of 0 counts as a receive but leaves the message visible at once.
+    if (timeout === 0) for (const { message } of out) this.expireVisibility(message);
+    return out;
+  }
+
+  delete(receiptHandle: string): void {
+    const message = this.fromHandle(receiptHandle);
+    // A stale handle (the message was received again since) succeeds without deleting, as in SQS.
+    if (message === undefined || message.state !== 'inflight' || message.generation !== handleGeneration(receiptHandle)) return;
+    this.remove(message);
+  }
+
+  changeVisibility(receiptHandle: string, visibilityTimeout: number): void {
+    if (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > 43_200) {
+      throw SqsErrors.invalidParameterValue(`Value ${visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
+    }
+    const message = this.fromHandle(receiptHandle);
+    if (message === undefined || message.state !== 'inflight' || message.generation !== handleGeneration(receiptHandle)) {
+      throw SqsErrors.messageNotInflight();
+    }
+    message.timer?.cancel();
+    if (visibilityTimeout === 0) this.expireVisibility(message);
+    else message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
+  }
+
+  purge(): void {
+    for (const message of [...this.messages.values()]) this.remove(message);
+    this.ready = [];
+    this.readyHead = 0;
+  }
+
+  /** Takes every ready message out (a move task). */
+  drainReady(limit: number): StoredMessage[] {
+    const out: StoredMessage[] = [];
+    for (const message of this.messages.values()) {
+      if (out.length >= limit) break;
+      if (message.state === 'ready') out.push(message);
+    }
+    for (const message of out) this.remove(message);
+    return out;
+  }
+
+  destroy(): void {
+    this.deleted = true;
+    this.cancelWaits();
+    for (const message of this.messages.values()) message.timer?.cancel();
+    this.messages.clear();
+    this.sweepTimer?.cancel();
+  }
+
+  private markInflight(message: StoredMessage, visibilityTimeout: number): Received {
+    const now = this.host.clock.now();
+    this.counts.ready--;
+    this.counts.inflight++;
+    message.state = 'inflight';
+    message.receiveCount++;
+    message.generation++;
+    message.firstReceiveAt ??= now;
+    if (message.groupId !== undefined) this.groupsInFlight.set(message.groupId, (this.groupsInFlight.get(message.groupId) ?? 0) + 1);
+    if (visibilityTimeout > 0) message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
+    return { message, receiptHandle: encodeHandle(this.name, message) };
+  }
+
+  private expireVisibility(message: StoredMessage): void {
+    if (message.state !== 'inflight') return;
+    this.counts.inflight--;
+    this.unlockGroup(message);
+    // Received maxReceiveCount times and not deleted: it goes to the DLQ instead of back to the queue.
+    if (this.redrive !== undefined && message.receiveCount >= this.redrive.maxReceiveCount && this.host.deadLetter(this, message, this.redrive.deadLetterTargetArn)) {
+      message.state = 'deleted';
+      this.messages.delete(message.id);
+      if (this.fifo) this.ordered = this.ordered.filter((m) => m !== message);
+      this.host.changed(this);
+      return;
+    }
+    this.counts.ready++;
+    message.state = 'ready';
+    if (!this.fifo) this.ready.push(message);
+    this.notify();
+  }
+
+  private makeReady(message: StoredMessage): void {
+    if (message.state !== 'delayed') return;
+    this.counts.delayed--;
+    this.counts.ready++;
+    message.state = 'ready';
+    message.timer = undefined;
+    if (!this.fifo) this.ready.push(message);
+    this.notify();
+  }
+
+  private remove(message: StoredMessage): void {
+    if (message.state === 'deleted') return;
+    if (message.state === 'inflight') {
+      this.counts.inflight--;
+      this.unlockGroup(message);
+    } else if (message.state === 'ready') this.counts.ready--;
+    else this.counts.delayed--;
+    message.state = 'deleted';
+    message.timer?.cancel();
+    this.messages.delete(message.id);
+    if (this.fifo) {
+      this.ordered = this.ordered.filter((m) => m !== message);
+      this.notify();
+    } else {
+      this.host.changed(this);
+    }
+  }
+
+  private unlockGroup(message: StoredMessage): void {
+    if (message.groupId === undefined) return;
+    const left = (this.groupsInFlight.get(message.groupId) ?? 1) - 1;
+    if (left <= 0) this.groupsInFlight.delete(message.groupId);
+    else this.groupsInFlight.set(message.groupId, left);
+  }
+
+  /** Serves waiting long polls, then tells the host. */
+  private notify(): void {
+    while (this.waiters.length > 0) {
+      const waiter = this.waiters[0]!;
+      const got = this.take(waiter.max, waiter.visibilityTimeout);
+      if (got.length === 0) break;
+      this.waiters.shift();
+      waiter.timer?.cancel();
+      waiter.resolve(got);
+    }
+    this.host.changed(this);
+  }
+
+  private removeWaiter(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  private fromHandle(receiptHandle: string): StoredMessage | undefined {
+    const decoded = decodeHandle(receiptHandle);
+    if (decoded === undefined || decoded.queue !== this.name) throw SqsErrors.receiptHandleIsInvalid(receiptHandle);
+    return this.messages.get(decoded.id);
+  }
+
+  /** Drops messages older than the retention period; runs on the clock while the queue holds any. */
+  private armSweep(): void {
+    if (this.sweepTimer !== undefined || this.deleted) return;
+    this.sweepTimer = this.host.clock.after(SWEEP_INTERVAL_MS, () => {
+      this.sweepTimer = undefined;
+      const oldest = this.host.clock.now() - Number(this.attributes['MessageRetentionPeriod']) * 1000;
+      for (const message of [...this.messages.values()]) if (message.sentAt < oldest) this.remove(message);
+      this.pruneDedup(this.host.clock.now());
+      if (this.messages.size > 0) this.armSweep();
+    });
+  }
+
+  private pruneDedup(now: number): void {
+    for (const [id, entry] of this.dedup) if (entry.expiresAt <= now) this.dedup.delete(id);
+  }
+}
+
+/** A receipt handle names the queue, the message and the receive it came from. */
+function encodeHandle(queue: string, message: StoredMessage): string {
+  return Buffer.from(`${queue}\n${message.id}\n${message.generation}`).toString('base64url');
+}
+
+function decodeHandle(handle: string): { queue: string; id: string; generation: number } | undefined {
+  const parts = Buffer.from(handle, 'base64url').toString('utf8').split('\n');
+  if (parts.length !== 3 || !/^\d+$/.test(parts[2]!)) return undefined;
+  return { queue: parts[0]!, id: parts[1]!, generation: Number(parts[2]) };
+}
+
+function handleGeneration(handle: string): number {
+  return decodeHandle(handle)?.generation ?? -1;
+}

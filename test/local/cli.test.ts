@@ -1,0 +1,41 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** Starts `npm run local` as a user would and resolves with its endpoint once it prints `ready`. */
+function startLocal(args: string[]) {
+  // The command behind `npm run local`, without npm in between, so the signal reaches it as from a terminal.
+  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ready = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^ready (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready: ${out}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, ready, exited };
+}
+
+describe('npm run local', () => {
+  it('prints ready with its endpoint, answers health, and stops cleanly on SIGTERM', async () => {
+    // Act
+    const local = startLocal(['--port', '0', '--no-app']);
+    const endpoint = await local.ready;
+
+    // Assess
+    const health = await fetch(`${endpoint}/_local/health`);
+    expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running' } });
+    local.child.kill('SIGTERM');
+    expect(await local.exited).toBe(0);
+    await expect(fetch(`${endpoint}/_local/health`)).rejects.toThrow();
+  }, 30_000);
+
+  it('refuses a bad port with a message naming it', async () => {
+    const local = startLocal(['--port', 'eighty', '--no-app']);
+    await expect(local.ready).rejects.toThrow(/exited with 1/);
+  }, 30_000);
+});

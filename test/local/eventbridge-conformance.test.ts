@@ -1,0 +1,110 @@
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { localCloudWithClients } from '../support/local-cloud';
+
+/**
+ * AWS-validated EventBridge cases (../shared/conformance/eventbridge), run through the local
+ * cloud's endpoint with the AWS SDK: TestEventPattern for the pattern cases, and
+ * PutRule/PutTargets/PutEvents -> SQS for the input transformer cases.
+ */
+const DIR = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'eventbridge');
+const load = <T>(file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as T[];
+
+interface PatternCase {
+  name: string;
+  expected: 'match' | 'no-match' | 'invalid-pattern' | 'invalid-event';
+  eventJson: string;
+  patternJson: string;
+  awsError?: { code: string; message: string };
+}
+interface TransformerCase {
+  name: string;
+  inputPath?: string;
+  inputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  event: { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
+  rulePattern: unknown;
+  expected: 'output' | 'no-delivery' | 'invalid-target';
+  expectedBodyJson?: unknown;
+  expectedBodyRaw?: string;
+  awsError?: { code: string; message: string };
+}
+
+let env: Awaited<ReturnType<typeof localCloudWithClients>>;
+beforeAll(async () => {
+  env = await localCloudWithClients();
+});
+afterAll(() => env.cloud.stop());
+
+const patternCases = [...load<PatternCase>('event-patterns.json'), ...load<PatternCase>('invalid-events.json')];
+
+describe('TestEventPattern conformance', () => {
+  it.each(patternCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+    // Act
+    const run = env.events.send(new TestEventPatternCommand({ EventPattern: testCase.patternJson, Event: testCase.eventJson }));
+
+    // Assess
+    if (testCase.expected === 'invalid-pattern' || testCase.expected === 'invalid-event') {
+      const error = await run.then(() => undefined, (e: { name: string; message: string }) => e);
+      expect(error?.name).toBe(testCase.awsError?.code ?? (testCase.expected === 'invalid-pattern' ? 'InvalidEventPatternException' : 'ValidationException'));
+      if (testCase.awsError !== undefined && !testCase.awsError.message.includes('Unexpected character')) expect(error?.message).toBe(testCase.awsError.message);
+    } else {
+      expect((await run).Result).toBe(testCase.expected === 'match');
+    }
+  });
+});
+
+/** Placeholders the cases use for values AWS generated; compared as placeholders. */
+function normalize(text: string, event: { id: string; time: string }): string {
+  return text.split(event.id).join('<uuid>').split(event.time).join('date').split('us-east-1').join('<region>').split('000000000000').join('111111111111');
+}
+
+describe('input path and input transformer conformance', () => {
+  const cases = load<TransformerCase>('input-transformers.json');
+
+  it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, testCase, index) => {
+    // Prepare: a rule with the case's pattern and one SQS target shaped by the case.
+    const queueUrl = (await env.sqs.send(new CreateQueueCommand({ QueueName: `conformance-${index}` }))).QueueUrl!;
+    const queueArn = `arn:aws:sqs:us-east-1:000000000000:conformance-${index}`;
+    const bus = 'default';
+    const ruleName = `conformance-${index}`;
+    await env.events.send(new PutRuleCommand({ Name: ruleName, EventBusName: bus, EventPattern: JSON.stringify(testCase.rulePattern) }));
+    const target = {
+      Id: `target-${index}`,
+      Arn: queueArn,
+      ...(testCase.inputPath === undefined ? {} : { InputPath: testCase.inputPath }),
+      ...(testCase.inputTransformer === undefined ? {} : { InputTransformer: testCase.inputTransformer }),
+    };
+    const putTargets = env.events.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: bus, Targets: [target] }));
+    if (testCase.expected === 'invalid-target') {
+      const error = await putTargets.then(() => undefined, (e: { name: string; message: string }) => e);
+      expect(error?.name).toBe(testCase.awsError!.code);
+      expect(error?.message).toBe(testCase.awsError!.message.replace('<target-id>', target.Id));
+      return;
+    }
+    await putTargets;
+
+    // Act
+    const put = await env.events.send(
+      new PutEventsCommand({ Entries: [{ Source: testCase.event.source, DetailType: testCase.event['detail-type'], Detail: JSON.stringify(testCase.event.detail), EventBusName: bus }] }),
+    );
+    const eventId = put.Entries![0]!.EventId!;
+    const received = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: testCase.expected === 'no-delivery' ? 0 : 5 }));
+
+    // Assess
+    const messages = received.Messages ?? [];
+    if (testCase.expected === 'no-delivery') {
+      expect(messages).toEqual([]);
+      return;
+    }
+    expect(messages).toHaveLength(1);
+    const body = messages[0]!.Body!;
+    await env.sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: messages[0]!.ReceiptHandle! }));
+    const time = /"time":"([^"]+)"/.exec(JSON.stringify(testCase.event))?.[1] ?? '';
+    const eventTime = new Date().toISOString().slice(0, 10);
+    const normalized = normalize(body, { id: eventId, time: time || eventTime });
+    if (testCase.expectedBodyRaw !== undefined) expect(normalized).toBe(testCase.expectedBodyRaw);
+    else expect(JSON.parse(normalized.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z/g, 'date'))).toEqual(testCase.expectedBodyJson);
+  });
+});
