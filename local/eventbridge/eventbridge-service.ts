@@ -306,6 +306,7 @@ export class EventBridgeService {
   }
 
   private compileTarget(rule: Rule, spec: TargetSpec): DeliveryTarget {
+    if (spec === null || typeof spec !== 'object') throw EventsErrors.validation(`Each target must be an object, got ${JSON.stringify(spec)}.`);
     if (typeof spec.Id !== 'string' || !/^[.\-_A-Za-z0-9]{1,64}$/.test(spec.Id)) throw EventsErrors.validation(`Target Id ${String(spec.Id)} is not valid.`);
     if (typeof spec.Arn !== 'string' || !spec.Arn.startsWith('arn:')) throw EventsErrors.validation(`Target ${spec.Id}: Arn ${String(spec.Arn)} is not valid.`);
     const inputs = [spec.Input, spec.InputPath, spec.InputTransformer].filter((v) => v !== undefined).length;

@@ -37,6 +37,9 @@ export function validatePutEventsRequest(entries: unknown): PutEventsEntry[] {
   if (entries.length > 10) {
     throw EventsErrors.validation(`1 validation error detected: Value '[...${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`);
   }
+  if (!entries.every((entry) => entry !== null && typeof entry === 'object' && !Array.isArray(entry))) {
+    throw EventsErrors.validation('1 validation error detected: Value at \'entries\' failed to satisfy constraint: every entry must be a PutEventsRequestEntry object');
+  }
   const size = (entries as PutEventsEntry[]).reduce((total, entry) => total + entrySize(entry), 0);
   if (size > MAX_REQUEST_BYTES) throw EventsErrors.validation('Total size of the entries in the request is over the limit.');
   return entries as PutEventsEntry[];
