@@ -14,6 +14,10 @@ export interface Clock {
   at(at: number, fn: () => void): Timer;
   /** Runs `fn` after `ms` milliseconds. */
   after(ms: number, fn: () => void): Timer;
+  /** Jumps to the next timer, running it; false when none is scheduled. */
+  warp(): boolean;
+  /** Timers not yet due. */
+  readonly pendingTimers: number;
 }
 
 interface Entry {
@@ -110,6 +114,11 @@ abstract class HeapClock implements Clock {
 
   abstract now(): number;
   protected abstract reschedule(): void;
+  /**
+   * Jumps to the next timer and runs what falls due; false when none is scheduled. Used only while
+   * the local cloud is idle and settling, so waits (visibility timeouts, retry backoff) pass at once.
+   */
+  abstract warp(): boolean;
 
   /** Timers not yet due (for settling: a pending retry or delay is work still to do). */
   get pendingTimers(): number {
@@ -146,9 +155,20 @@ abstract class HeapClock implements Clock {
 export class SystemClock extends HeapClock {
   private armed: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
+  /** Time skipped by warps while idle. */
+  private offset = 0;
 
   now(): number {
-    return Date.now();
+    return Date.now() + this.offset;
+  }
+
+  warp(): boolean {
+    const next = this.timers.peek();
+    if (next === undefined) return false;
+    this.offset += Math.max(0, next.at - this.now());
+    this.runDue();
+    this.reschedule();
+    return true;
   }
 
   protected reschedule(): void {
@@ -167,7 +187,7 @@ export class SystemClock extends HeapClock {
       this.armedFor = Infinity;
       this.runDue();
       this.reschedule();
-    }, Math.max(0, next.at - Date.now()));
+    }, Math.max(0, next.at - this.now()));
   }
 
   /** Stops the armed Node timer, so a stopped local cloud lets the process exit. */
@@ -191,6 +211,13 @@ export class ManualClock extends HeapClock {
   }
 
   protected reschedule(): void {}
+
+  warp(): boolean {
+    const next = this.timers.peek();
+    if (next === undefined) return false;
+    this.advance(Math.max(0, next.at - this.current));
+    return true;
+  }
 
   /** Moves time forward, running every timer that falls due on the way, in order. */
   advance(ms: number): void {

@@ -1,7 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readCloudAssembly } from './assembly/cloud-assembly';
+import { deployAssembly, type Deployment } from './assembly/deploy';
 import { SystemClock, type Clock } from './clock';
-import { EventBridgeService } from './eventbridge/eventbridge-service';
 import type { DeliveryFault } from './eventbridge/delivery';
-import { Gateway, type GatewayService } from './gateway/server';
+import { DeliveryError } from './eventbridge/delivery';
+import { EventBridgeService } from './eventbridge/eventbridge-service';
+import { dynamoDbProxy } from './dynamodb/dynamodb-proxy';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local';
+import { Gateway, type GatewayService, type RawGatewayService } from './gateway/server';
+import type { SqsEventSourceMapping } from './lambda/event-source-mapping';
+import { LambdaService, type InvokeFault } from './lambda/lambda-service';
+import { Settler, type SettleResult } from './settle';
 import { SqsService } from './sqs/sqs-service';
 
 export interface LocalCloudOptions {
@@ -13,13 +24,23 @@ export interface LocalCloudOptions {
   readonly accountId?: string;
   /** @default a SystemClock; tests pass a ManualClock. */
   readonly clock?: Clock;
+  /** Start AWS's DynamoDB Local behind the endpoint. @default true when an app is deployed */
+  readonly dynamodb?: boolean;
+  /** A cloud assembly (`cdk.out`) to deploy. @default none */
+  readonly app?: string;
+  /** Where to write the deployed stacks' outputs (`cdk deploy --outputs-file` format). @default none */
+  readonly outputsFile?: string;
   /** First EventBridge delivery retry delay. @default 1000 */
   readonly retryBaseDelayMs?: number;
   readonly deliveryFault?: DeliveryFault;
+  readonly invokeFault?: InvokeFault;
+  /** Receives the local cloud's own messages. */
   readonly log?: (message: string) => void;
+  /** Receives each line a handler prints. */
+  readonly onHandlerLog?: (functionName: string, line: string) => void;
 }
 
-/** The running local cloud: its endpoint, services and clock. */
+/** The running local cloud: its endpoint, services, clock and deployed app. */
 export interface LocalCloud {
   readonly endpoint: string;
   readonly region: string;
@@ -27,49 +48,127 @@ export interface LocalCloud {
   readonly clock: Clock;
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
+  readonly lambda: LambdaService;
+  readonly dynamodb?: DynamoDbLocal;
+  readonly deployment?: Deployment;
+  /** Resolves once settled (or at the deadline, saying what is pending). */
+  settle(timeoutMs?: number): Promise<SettleResult>;
   stop(): Promise<void>;
 }
 
-/** Starts EventBridge and SQS behind one AWS-compatible endpoint. */
+/**
+ * Starts the local cloud: EventBridge, SQS, Lambda and DynamoDB (AWS's DynamoDB Local, proxied)
+ * behind one AWS-compatible endpoint, and deploys a cloud assembly on it when given one.
+ */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const clock = options.clock ?? new SystemClock();
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
+  const log = options.log ?? (() => undefined);
   let endpoint = '';
+  let mappings: readonly SqsEventSourceMapping[] = [];
+  let gateway: Gateway | undefined;
+
   const sqs = new SqsService({ clock, region, accountId, baseUrl: () => endpoint });
   const eventBridge = new EventBridgeService({
     clock,
     sqs,
     region,
     accountId,
+    log,
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     ...(options.deliveryFault === undefined ? {} : { fault: options.deliveryFault }),
-    ...(options.log === undefined ? {} : { log: options.log }),
   });
-  const services: GatewayService[] = [
-    { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
-    { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input) => sqs.handle(op, input) },
-  ];
-  const gateway = new Gateway({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 4566,
-    services,
-    controls: {
-      'GET /_local/health': async () => ({ status: 200, body: { status: 'running', services: Object.fromEntries(services.map((s) => [s.name, 'running'])) } }),
-    },
-  });
-  endpoint = await gateway.listen();
-  return {
-    endpoint,
+  // The settler is told of every change of state; it exists once Lambda does.
+  let settler: Settler | undefined;
+  const changed = () => settler?.changed();
+  const lambda = new LambdaService({
+    clock,
     region,
     accountId,
-    clock,
-    sqs,
-    eventBridge,
-    stop: async () => {
-      for (const queue of sqs.allQueues()) queue.cancelWaits();
-      await gateway.close();
-      if (clock instanceof SystemClock) clock.stop();
-    },
-  };
+    changed,
+    ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
+    ...(options.invokeFault === undefined ? {} : { fault: options.invokeFault }),
+  });
+  settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings, requestsInFlight: () => gateway?.inFlight ?? 0 });
+  sqs.onChange(changed);
+  // EventBridge delivers to a function as an asynchronous invocation: accepted once queued.
+  eventBridge.registerTargetSender('lambda', (arn, payload) => {
+    const fn = lambda.find(arn);
+    if (fn === undefined) throw new DeliveryError('NO_RESOURCE', `Function not found: ${arn}`, false);
+    lambda.invokeAsync(fn, JSON.parse(payload));
+  });
+
+  let dynamodb: DynamoDbLocal | undefined;
+  const cleanup: Array<() => Promise<void> | void> = [];
+  try {
+    if (options.dynamodb ?? options.app !== undefined) {
+      dynamodb = await startDynamoDbLocal();
+      cleanup.push(() => dynamodb?.stop());
+    }
+    const services: Array<GatewayService | RawGatewayService> = [
+      { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
+      { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input) => sqs.handle(op, input) },
+      ...(dynamodb === undefined ? [] : [dynamoDbProxy(dynamodb)]),
+    ];
+    const serviceNames = [...services.map((s) => s.name), 'lambda'];
+    gateway = new Gateway({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 4566,
+      services,
+      rest: [{ pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambda.http(request, body, url) }],
+      controls: {
+        'GET /_local/health': async () => ({ status: 200, body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])) } }),
+        'POST /_local/settle': async (_request, _body, url) => {
+          const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 60_000);
+          const result = await settler!.settle(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);
+          return { status: 200, body: result };
+        },
+      },
+    });
+    endpoint = await gateway.listen();
+    cleanup.push(() => gateway?.close());
+
+    let deployment: Deployment | undefined;
+    if (options.app !== undefined) {
+      const assembly = readCloudAssembly(options.app);
+      const client = new DynamoDBClient({ endpoint: dynamodb!.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, dynamodb: client, endpoint, region, accountId, changed });
+      client.destroy();
+      mappings = deployment.mappings;
+      for (const mapping of mappings) mapping.start();
+      if (deployment.skipped.size > 0) {
+        log(`not run locally (no local behaviour): ${[...deployment.skipped].map(([type, ids]) => `${type} ×${ids.length}`).join(', ')}`);
+      }
+      if (options.outputsFile !== undefined) {
+        fs.mkdirSync(path.dirname(options.outputsFile), { recursive: true });
+        fs.writeFileSync(options.outputsFile, `${JSON.stringify(deployment.outputs, null, 2)}\n`);
+      }
+    }
+
+    return {
+      endpoint,
+      region,
+      accountId,
+      clock,
+      sqs,
+      eventBridge,
+      lambda,
+      ...(dynamodb === undefined ? {} : { dynamodb }),
+      ...(deployment === undefined ? {} : { deployment }),
+      settle: (timeoutMs) => settler!.settle(timeoutMs),
+      stop: async () => {
+        for (const mapping of mappings) mapping.stop();
+        for (const queue of sqs.allQueues()) queue.cancelWaits();
+        lambda.stopAll();
+        for (const step of cleanup.reverse()) await step();
+        if (clock instanceof SystemClock) clock.stop();
+      },
+    };
+  } catch (error) {
+    lambda.stopAll();
+    for (const step of cleanup.reverse()) await step();
+    if (clock instanceof SystemClock) clock.stop();
+    throw error;
+  }
 }

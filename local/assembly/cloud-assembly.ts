@@ -43,7 +43,9 @@ interface AssetManifest {
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 
 /** Reads `cdk.out` (manifest, templates, asset manifests) without running any CDK code. */
-export function readCloudAssembly(directory: string): CloudAssembly {
+export function readCloudAssembly(assemblyDirectory: string): CloudAssembly {
+  // Asset folders are used from other working directories (sandboxes): keep every path absolute.
+  const directory = path.resolve(assemblyDirectory);
   const manifestFile = path.join(directory, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
     throw new Error(`no cloud assembly at ${directory} (missing manifest.json): run \`npm run synth\` first`);

@@ -20,6 +20,13 @@ export interface RawGatewayService {
   proxy(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): void;
 }
 
+/** A REST-JSON service addressed by path (Lambda's `/2015-03-31/functions/...`). */
+export interface RestGatewayService {
+  readonly pathPrefix: string;
+  readonly name: string;
+  handle(request: http.IncomingMessage, body: Buffer, url: URL): Promise<{ status: number; headers?: Record<string, string>; body: unknown }>;
+}
+
 /** Routes under `/_local/` for the local cloud's own controls. */
 export type ControlRoute = (request: http.IncomingMessage, body: Buffer, url: URL) => Promise<{ status: number; body: unknown }>;
 
@@ -28,6 +35,7 @@ export interface GatewayOptions {
   readonly port: number;
   readonly services: ReadonlyArray<GatewayService | RawGatewayService>;
   readonly controls?: Readonly<Record<string, ControlRoute>>;
+  readonly rest?: readonly RestGatewayService[];
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -40,6 +48,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export class Gateway {
   private readonly server: http.Server;
   private readonly byPrefix: Map<string, GatewayService | RawGatewayService>;
+  /** AWS requests being served, long polls excepted (settling waits for the others). */
+  inFlight = 0;
 
   constructor(private readonly options: GatewayOptions) {
     this.byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
@@ -84,6 +94,13 @@ export class Gateway {
       chunks.push(chunk);
     });
     request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      // A long poll is waiting, not working: it does not keep the cloud from settling.
+      const counted = !(request.url ?? '').startsWith('/_local/') && !target.endsWith('.ReceiveMessage');
+      if (counted) this.inFlight++;
+      response.once('close', () => {
+        if (counted) this.inFlight--;
+      });
       this.dispatch(request, Buffer.concat(chunks), response).catch((error: unknown) => this.sendError(response, error, undefined));
     });
     request.on('error', () => undefined);
@@ -96,6 +113,15 @@ export class Gateway {
       if (route === undefined) return this.sendJson(response, 404, 'application/json', { message: `no local cloud route ${request.method} ${url.pathname}` });
       const result = await route(request, body, url);
       return this.sendJson(response, result.status, 'application/json', result.body);
+    }
+    const rest = this.options.rest?.find((r) => url.pathname.startsWith(r.pathPrefix));
+    if (rest !== undefined) {
+      const result = await rest.handle(request, body, url);
+      if (result.body === undefined) {
+        if (!response.headersSent) response.writeHead(result.status, { 'x-amzn-RequestId': randomUUID(), ...result.headers }).end();
+        return;
+      }
+      return this.sendJson(response, result.status, 'application/json', result.body, result.headers);
     }
     const target = request.headers['x-amz-target'];
     if (typeof target !== 'string') {

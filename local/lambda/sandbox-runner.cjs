@@ -31,7 +31,7 @@ try {
 
 process.on('message', (message) => {
   if (message.type !== 'invoke') return;
-  const { requestId, event, deadline, functionName, memoryMb, invokedArn } = message;
+  const { requestId, event, deadline, functionName, memoryMb, invokedArn, fault } = message;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -53,6 +53,10 @@ process.on('message', (message) => {
     if (error) reply({ type: 'error', error: serializeError(error) });
     else reply({ type: 'result', result: result === undefined ? null : result });
   };
+  // Fault injection: hang past the timeout, crash the process, or fail without running the handler.
+  if (fault === 'timeout') return;
+  if (fault === 'crash') process.exit(137);
+  if (fault === 'error') return finish(Object.assign(new Error('handler exception injected by the local cloud'), { name: 'InjectedFault' }));
   try {
     const returned = handler(event, context, finish);
     if (returned && typeof returned.then === 'function') returned.then((result) => finish(null, result), (error) => finish(error));

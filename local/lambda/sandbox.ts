@@ -19,6 +19,8 @@ export interface SandboxConfig {
   readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
+export type SandboxFault = 'timeout' | 'crash' | 'error';
+
 export interface InvokeOutcome {
   readonly ok: boolean;
   readonly result?: unknown;
@@ -74,6 +76,8 @@ export class Sandbox {
   private child: ChildProcess | undefined;
   private ready: Promise<number> | undefined;
   private busy = false;
+  /** Lines printed during the current invocation (for `X-Amz-Log-Type: Tail`). */
+  private captured: string[] | undefined;
 
   constructor(readonly config: SandboxConfig) {}
 
@@ -81,9 +85,14 @@ export class Sandbox {
     return this.busy;
   }
 
-  async invoke(event: unknown): Promise<InvokeOutcome> {
+  /**
+   * Runs one invocation. `fault` makes the runner misbehave on purpose (fault injection): hang until
+   * the timeout, crash the process, or throw instead of running the handler.
+   */
+  async invoke(event: unknown, options: { captureLogs?: boolean; fault?: SandboxFault } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
     if (this.busy) throw new Error(`sandbox of ${this.config.functionName} is busy`);
     this.busy = true;
+    this.captured = options.captureLogs ? [] : undefined;
     try {
       const coldStart = this.child === undefined;
       const started = Date.now();
@@ -95,10 +104,11 @@ export class Sandbox {
         this.stop();
         return { ok: false, error: error as NonNullable<InvokeOutcome['error']>, durationMs: Date.now() - started, coldStart };
       }
-      const outcome = await this.run(event, deadline);
-      return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}) };
+      const outcome = await this.run(event, deadline, options.fault);
+      return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
+      this.captured = undefined;
     }
   }
 
@@ -112,9 +122,13 @@ export class Sandbox {
 
   private start(): Promise<number> {
     if (this.ready !== undefined) return this.ready;
-    const child = fork(RUNNER, [], { env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory });
+    // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
+    const child = fork(RUNNER, [], { env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory, execArgv: [] });
     this.child = child;
-    forwardLines(child, this.config.onLog);
+    forwardLines(child, (line, stream) => {
+      this.captured?.push(line);
+      this.config.onLog?.(line, stream);
+    });
     this.ready = new Promise<number>((resolve, reject) => {
       const onMessage = (message: Message) => {
         if (message.type === 'ready') resolve(message.initMs);
@@ -128,7 +142,7 @@ export class Sandbox {
     return this.ready;
   }
 
-  private run(event: unknown, deadline: number): Promise<Omit<InvokeOutcome, 'coldStart'>> {
+  private run(event: unknown, deadline: number, fault: SandboxFault | undefined): Promise<Omit<InvokeOutcome, 'coldStart'>> {
     const child = this.child!;
     const requestId = randomUUID();
     const started = Date.now();
@@ -154,7 +168,7 @@ export class Sandbox {
       child.on('message', onMessage);
       child.once('exit', onExit);
       const arn = `arn:aws:lambda:${this.config.region}:${this.config.accountId}:function:${this.config.functionName}`;
-      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn });
+      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault });
     });
   }
 }

@@ -216,10 +216,13 @@ export class SqsQueue {
     if (now.length > 0 || waitSeconds <= 0) return Promise.resolve(now);
     return new Promise((resolve) => {
       const waiter: Waiter = { max, visibilityTimeout, resolve };
-      waiter.timer = this.host.clock.after(waitSeconds * 1000, () => {
-        this.removeWaiter(waiter);
-        resolve([]);
-      });
+      // An in-process poller may wait without a deadline: nothing is scheduled until a message comes.
+      if (Number.isFinite(waitSeconds)) {
+        waiter.timer = this.host.clock.after(waitSeconds * 1000, () => {
+          this.removeWaiter(waiter);
+          resolve([]);
+        });
+      }
       this.waiters.push(waiter);
     });
   }
