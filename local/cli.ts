@@ -1,11 +1,15 @@
 /**
- * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--quiet]`: starts the local cloud
- * and serves until SIGINT or SIGTERM. Prints `ready <endpoint>` once it accepts requests.
+ * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file F] [--quiet]`
+ * Starts the local cloud, deploys the synthesized app (synthesizing it first when stale) and serves
+ * until SIGINT or SIGTERM. Prints `ready <endpoint>` once it accepts requests.
  */
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureAssembly } from './assembly/ensure-assembly';
 import { startLocalCloud } from './cloud';
+import { prefixLogLine } from './lambda/log-lines';
 
-const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--quiet]`;
+const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,6 +17,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '4566' },
       host: { type: 'string', default: '127.0.0.1' },
       'no-app': { type: 'boolean', default: false },
+      app: { type: 'string' },
+      'outputs-file': { type: 'string', default: path.join('.local', 'cdk-outputs.json') },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -23,8 +29,20 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got "${values.port}"`);
-  const log = values.quiet ? () => undefined : (message: string) => process.stderr.write(`${message}\n`);
-  const cloud = await startLocalCloud({ port, host: values.host, log });
+  const quiet = values.quiet;
+  const log = quiet ? () => undefined : (message: string) => process.stderr.write(`${message}\n`);
+  const color = process.stderr.isTTY === true;
+  const app = values['no-app'] ? undefined : (values.app ?? ensureAssembly(undefined, log));
+  const outputsFile = path.resolve(values['outputs-file']);
+  const started = Date.now();
+  const cloud = await startLocalCloud({
+    port,
+    host: values.host,
+    log,
+    dynamodb: true,
+    ...(app === undefined ? {} : { app, outputsFile }),
+    ...(quiet ? {} : { onHandlerLog: (fn: string, line: string) => process.stderr.write(`${prefixLogLine(fn, line, color)}\n`) }),
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -43,10 +61,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   process.stdout.write(`ready ${cloud.endpoint}\n`);
-  if (!values.quiet) {
-    log(`services: events, sqs${values['no-app'] ? ' (no app deployed)' : ''}`);
-    log(`point the AWS CLI at it:  aws --endpoint-url ${cloud.endpoint} sqs list-queues`);
-    log(`or any AWS SDK:           AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region}`);
+  if (!quiet) {
+    const deployed = cloud.deployment;
+    log(`services: events, sqs, lambda, dynamodb${deployed ? `; app deployed in ${((Date.now() - started) / 1000).toFixed(1)} s (${deployed.created} resources, ${deployed.functions.length} functions)` : ' (no app deployed)'}`);
+    if (deployed) log(`stack outputs (cdk deploy --outputs-file format): ${path.relative(process.cwd(), outputsFile)}`);
+    log(`AWS CLI:  aws --endpoint-url ${cloud.endpoint} sqs list-queues   (any credentials, region ${cloud.region})`);
+    log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+    log(`settle:   curl -X POST ${cloud.endpoint}/_local/settle?timeoutMs=30000`);
   }
 }
 

@@ -13,7 +13,7 @@ import { referenceResolver, type OutputsFile } from '../local/assembly/reference
 import { prefixLogLine } from '../local/lambda/log-lines';
 import { Sandbox } from '../local/lambda/sandbox';
 import { sqsEvent } from '../local/lambda/sqs-event';
-import { ensureAssembly } from './ensure-assembly';
+import { ensureAssembly } from '../local/assembly/ensure-assembly';
 
 const USAGE = `usage: npm run invoke -- <function> <event.json> [options]
 

@@ -2,8 +2,17 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const ROOT = path.join(__dirname, '..');
-const SOURCES = ['infra', 'functions', 'cdk.json', 'package-lock.json'];
+/** The CDK project: the working directory, where cdk.json is. */
+const ROOT = process.cwd();
+/** What a synthesized assembly is built from; any of them newer than the manifest means stale. */
+const SOURCES = ['cdk.json', 'package-lock.json', ...readAppSources()];
+
+/** The folders of the app: every top-level folder with TypeScript sources except tooling ones. */
+function readAppSources(): string[] {
+  const ignored = new Set(['node_modules', 'cdk.out', 'test', 'local', 'bench', 'scripts', '.git', '.local', 'coverage']);
+  if (!fs.existsSync(path.join(ROOT, 'cdk.json'))) return [];
+  return fs.readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory() && !ignored.has(e.name) && !e.name.startsWith('.')).map((e) => e.name);
+}
 
 function newestChange(entry: string): number {
   const stat = fs.statSync(entry);
