@@ -1,9 +1,7 @@
-import {
-  TransactionCanceledException,
-  type CancellationReason,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { PipelineError } from './errors';
 import type { Publisher } from './publisher';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -22,7 +20,15 @@ export interface EffectLedgerProps {
   readonly tableName: string;
   /** How long the marker of a processed event is kept; longer than any redelivery or replay window. @default 30 days */
   readonly retentionDays?: number;
+  /**
+   * How long the delivery that committed an event owns the publication of its outcome; another copy
+   * of the event takes over only after that (the first one crashed). @default 30 seconds
+   */
+  readonly publishLeaseMs?: number;
 }
+
+/** Another copy of the event holds the lease on publishing its outcome: retry this record later. */
+export class OutcomePublicationInProgressError extends PipelineError {}
 
 const TRANSACTION_ATTEMPTS = 4;
 
@@ -37,9 +43,11 @@ const TRANSACTION_ATTEMPTS = 4;
  */
 export class EffectLedger {
   private readonly retentionSeconds: number;
+  private readonly leaseMs: number;
 
   constructor(private readonly props: EffectLedgerProps) {
     this.retentionSeconds = (props.retentionDays ?? 30) * 86_400;
+    this.leaseMs = props.publishLeaseMs ?? 30_000;
   }
 
   async apply(eventId: string, writes: readonly TransactItem[], outcome: readonly PutEventsRequestEntry[] = []): Promise<ApplyResult> {
@@ -51,6 +59,8 @@ export class EffectLedger {
           ...key,
           outcome: JSON.stringify(outcome),
           published: outcome.length === 0,
+          // This delivery owns the publication until then; see publishIfOwed.
+          claimedUntil: Date.now() + this.leaseMs,
           processedAt: new Date().toISOString(),
           expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
         },
@@ -79,17 +89,44 @@ export class EffectLedger {
     return { status: 'applied' };
   }
 
-  /** A redelivered event whose first attempt committed but did not publish: publish its stored outcome now. */
+  /**
+   * A copy of an event that was committed before: if its outcome is not published yet, take over the
+   * publication once the committing delivery's lease has run out (it crashed or gave up); while the
+   * lease runs, fail this record so it is retried, instead of publishing the outcome twice.
+   */
   private async publishIfOwed(eventId: string): Promise<void> {
     const { Item } = await this.props.dynamo.send(
       new GetCommand({ TableName: this.props.tableName, Key: markerKey(eventId), ConsistentRead: true }),
     );
     if (Item === undefined || Item['published'] === true) return;
+    const now = Date.now();
+    try {
+      await this.props.dynamo.send(
+        new UpdateCommand({
+          TableName: this.props.tableName,
+          Key: markerKey(eventId),
+          UpdateExpression: 'SET claimedUntil = :until',
+          ConditionExpression: 'published = :false AND (attribute_not_exists(claimedUntil) OR claimedUntil < :now)',
+          ExpressionAttributeValues: { ':until': now + this.leaseMs, ':false': false, ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      throw new OutcomePublicationInProgressError(`the outcome of event ${eventId} is being published by another delivery; retry later`);
+    }
     await this.publishAndMark(eventId, JSON.parse(String(Item['outcome'])) as PutEventsRequestEntry[]);
   }
 
   private async publishAndMark(eventId: string, outcome: readonly PutEventsRequestEntry[]): Promise<void> {
-    await this.props.publisher.publish(outcome);
+    try {
+      await this.props.publisher.publish(outcome);
+    } catch (error) {
+      // Give the lease back, so the redelivery of this record can publish at once.
+      await this.props.dynamo
+        .send(new UpdateCommand({ TableName: this.props.tableName, Key: markerKey(eventId), UpdateExpression: 'SET claimedUntil = :zero', ExpressionAttributeValues: { ':zero': 0 } }))
+        .catch(() => undefined);
+      throw error;
+    }
     await this.props.dynamo.send(
       new UpdateCommand({
         TableName: this.props.tableName,

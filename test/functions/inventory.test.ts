@@ -77,7 +77,10 @@ describe('inventory/reserve-stock', () => {
   it('has one effect when the same event id arrives twice', async () => {
     await stockUp('DUP', 5);
     const event = orderPlaced('ord-r-dup', [{ sku: 'DUP', quantity: 2 }]);
-    await invoke(reserve, event, event);
+    // Two copies in one batch race: one commits and publishes; the other either sees it done or, while
+    // the first still publishes, fails alone to be retried later. Never a second effect or publication.
+    const racing = await invoke(reserve, event, event);
+    expect(racing.batchItemFailures.length).toBeLessThanOrEqual(1);
     await invoke(reserve, event);
     expect(await stock('DUP')).toEqual({ available: 3, reserved: 2 });
     expect(events.details('StockReserved')).toHaveLength(1);
