@@ -132,9 +132,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     let deployment: Deployment | undefined;
     if (options.app !== undefined) {
       const assembly = readCloudAssembly(options.app);
-      const client = new DynamoDBClient({ endpoint: dynamodb!.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, dynamodb: client, endpoint, region, accountId, changed });
-      client.destroy();
+      const client = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, ...(client === undefined ? {} : { dynamodb: client }), endpoint, region, accountId, changed });
+      client?.destroy();
       mappings = deployment.mappings;
       for (const mapping of mappings) mapping.start();
       if (deployment.skipped.size > 0) {

@@ -48,6 +48,7 @@ export class EventBusStack extends Stack {
     new CfnOutput(this, 'IntegrationBusName', { value: this.integrationBus.eventBusName });
     new CfnOutput(this, 'IntegrationBusArn', { value: this.integrationBus.eventBusArn });
     new CfnOutput(this, 'DomainArchiveName', { value: this.archive.archiveName });
+    new CfnOutput(this, 'DomainArchiveArn', { value: this.archive.archiveArn });
     outputQueue(this, 'ForwardDeadLetterQueue', this.forwardDeadLetterQueue);
   }
 }

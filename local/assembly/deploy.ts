@@ -16,8 +16,8 @@ export interface DeployTargets {
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
   readonly lambda: LambdaService;
-  /** A client of DynamoDB Local, for tables. */
-  readonly dynamodb: DynamoDBClient;
+  /** A client of DynamoDB Local, for tables; without one, a table is an error. */
+  readonly dynamodb?: DynamoDBClient;
   readonly endpoint: string;
   readonly region: string;
   readonly accountId: string;
@@ -206,6 +206,7 @@ async function createResource(
     case 'AWS::DynamoDB::Table':
     case 'AWS::DynamoDB::GlobalTable': {
       const name = (props['TableName'] as string | undefined) ?? physicalName(stack.name, id, 255);
+      if (targets.dynamodb === undefined) throw new Error(`${stack.name}/${id}: the app has DynamoDB tables and the local cloud was started without DynamoDB`);
       await createTable(targets.dynamodb, name, props);
       const arn = `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
       return { type: resource.Type, ref: name, attributes: { Arn: arn, StreamArn: `${arn}/stream/local` } };

@@ -1,11 +1,8 @@
-import { App } from 'aws-cdk-lib';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { buildShop } from '../../infra/shop';
-import { appContext } from '../support/synth';
 import { createServiceTable, queryPartition } from '../support/tables';
 
 /** `npm run invoke` runs the real bundled handler from a cloud assembly against DynamoDB Local. */
@@ -15,16 +12,10 @@ let assembly: string;
 let table: string;
 
 beforeAll(async () => {
-  // Prepare: a bundled cloud assembly (esbuild, as `cdk synth` does) and the notifications table.
-  assembly = fs.mkdtempSync(path.join(os.tmpdir(), 'shop-assembly-'));
-  const context = appContext();
-  delete context['aws:cdk:bundling-stacks'];
-  const app = new App({ outdir: assembly, context });
-  buildShop(app);
-  app.synth();
+  // Prepare: the run's bundled cloud assembly (esbuild, as `cdk synth` does) and the notifications table.
+  assembly = process.env['TEST_ASSEMBLY']!;
   table = await createServiceTable('notifications');
-}, 120_000);
-afterAll(() => fs.rmSync(assembly, { recursive: true, force: true }));
+});
 
 async function invoke(...args: string[]) {
   try {
@@ -50,7 +41,7 @@ describe('npm run invoke', () => {
   });
 
   it('resolves table names from a `cdk deploy --outputs-file` file', async () => {
-    const outputs = path.join(assembly, 'outputs.json');
+    const outputs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'invoke-')), 'outputs.json');
     fs.writeFileSync(outputs, JSON.stringify({ 'Shop-dev-Notifications': { NotificationsTableName: table } }));
     const result = await invoke('send-notification', 'test/events/shop.orders/order-status-changed-cancelled.json', '--outputs', outputs);
     expect(result.code).toBe(0);

@@ -1,0 +1,17 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** `npm start` as a user runs it on a fresh clone: synthesize, boot, run every path, summarize, exit 0. */
+describe('npm start', () => {
+  it('runs the sample orders through every path and reports them', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['start', '--silent'], { cwd: ROOT, timeout: 180_000 });
+    expect(stdout).toContain('Every order reached the state its path leads to.');
+    expect(stdout).toMatch(/DELIVERED\s+5/);
+    expect(stdout).toMatch(/CANCELLED\s+4/);
+    expect(stdout).toMatch(/RecordOrderDeadLetterQueue\s+1/);
+    expect(stdout).toMatch(/StockReleased\s+3/);
+  }, 200_000);
+});
