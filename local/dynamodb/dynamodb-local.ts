@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -63,17 +63,18 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
  * Starts DynamoDB Local in memory on a free port (or the one given), telemetry off, one database for
  * every credential and region (`-sharedDb`), and resolves once it accepts connections.
  */
-export async function startDynamoDbLocal(options: { port?: number; startTimeoutMs?: number } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: { port?: number; startTimeoutMs?: number; /** @default 'java' from PATH */ java?: string } = {}): Promise<DynamoDbLocal> {
+  const java = options.java ?? 'java';
+  if (spawnSync(java, ['-version'], { stdio: 'ignore' }).error !== undefined) throw new JavaMissingError();
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
-  const child = spawn(
-    'java',
-    [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? new JavaMissingError() : error)),
-  );
+  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)];
+  // A watchdog shell between us and Java: it ends Java when told to (SIGTERM), and also when our
+  // end of its stdin closes, which happens even if this process is killed outright. So DynamoDB
+  // Local never outlives the local cloud.
+  const watchdog = '"$JAVA" "$@" & child=$!; trap \'kill $child 2>/dev/null; wait $child; exit 0\' TERM INT; read -r _ignored; kill $child 2>/dev/null; wait $child';
+  const child = spawn('sh', ['-c', watchdog, 'dynamodb-local', ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, JAVA: java } });
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   child.stdout?.resume();

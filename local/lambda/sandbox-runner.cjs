@@ -65,6 +65,9 @@ process.on('message', (message) => {
   }
 });
 
+// The local cloud went away (even killed outright): a sandbox never outlives it.
+process.on('disconnect', () => process.exit(0));
+
 // An exception that escapes the handler crashes the sandbox, as it does in Lambda.
 process.on('uncaughtException', (error) => {
   process.send({ type: 'crash', error: serializeError(error) }, () => process.exit(1));
