@@ -4,8 +4,10 @@ import { promisify } from 'node:util';
 
 const ROOT = path.join(__dirname, '..', '..');
 
+import { targetName } from './support/target';
+
 /** `npm start` as a user runs it on a fresh clone: synthesize, boot, run every path, summarize, exit 0. */
-describe('npm start', () => {
+(targetName() === 'local' ? describe : describe.skip)('npm start (local cloud only)', () => {
   it('runs the sample orders through every path and reports them', async () => {
     const { stdout } = await promisify(execFile)('npm', ['start', '--silent'], { cwd: ROOT, timeout: 180_000 });
     expect(stdout).toContain('Every order reached the state its path leads to.');

@@ -2,10 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/cloud';
 import type { OutputsFile } from '../../../local/assembly/references';
+import { eventually } from '../../../scripts/poll';
 import { ShopClient } from '../../../scripts/shop-client';
-
-/** Where the e2e suite runs: `PIPELINE_TARGET=local` (default) | `localstack` | `aws`. */
-export type TargetName = 'local' | 'localstack' | 'aws';
+import { readOutputsFile, targetFromEnv, targetSettings, type TargetName } from '../../../scripts/targets';
 
 export interface PipelineTarget {
   readonly name: TargetName;
@@ -20,17 +19,28 @@ export interface PipelineTarget {
   close(): Promise<void>;
 }
 
-export function targetName(): TargetName {
-  const name = process.env['PIPELINE_TARGET'] ?? 'local';
-  if (name !== 'local' && name !== 'localstack' && name !== 'aws') throw new Error(`PIPELINE_TARGET must be local, localstack or aws, got "${name}"`);
-  return name;
-}
+export const targetName = (): TargetName => targetFromEnv();
 
-/** Opens the target named by PIPELINE_TARGET; the local cloud is started in-process on the run's assembly. */
+/** How long a remote target may take to get there (LocalStack batches slowly: localstack/localstack#11003). */
+const REMOTE_DEADLINE_MS: Record<Exclude<TargetName, 'local'>, number> = { localstack: 180_000, aws: 120_000 };
+
+/**
+ * Opens the target named by PIPELINE_TARGET. The local cloud is started in-process on the run's
+ * assembly; LocalStack and AWS are reached through their deploy's outputs file, with polling.
+ */
 export async function openTarget(options: LocalCloudOptions = {}): Promise<PipelineTarget> {
   const name = targetName();
   if (name === 'local') return openLocal(options);
-  throw new Error(`PIPELINE_TARGET=${name} is run with its own command (see README: npm run test:${name})`);
+  const settings = targetSettings(name);
+  const shop = new ShopClient(readOutputsFile(settings.outputsFile, settings.howToStart), settings.endpoint);
+  return {
+    name,
+    shop,
+    eventually: async (assertion, deadlineMs = REMOTE_DEADLINE_MS[name]) => {
+      await eventually(assertion, { deadlineMs: Math.max(deadlineMs, REMOTE_DEADLINE_MS[name]) });
+    },
+    close: async () => shop.destroy(),
+  };
 }
 
 async function openLocal(options: LocalCloudOptions): Promise<PipelineTarget> {
