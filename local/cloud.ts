@@ -14,6 +14,7 @@ import type { SqsEventSourceMapping } from './lambda/event-source-mapping';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
 import { Settler, type SettleResult } from './settle';
 import { SqsService } from './sqs/sqs-service';
+import type { Faults } from './faults/faults';
 
 export interface LocalCloudOptions {
   /** @default 4566, as LocalStack */
@@ -34,6 +35,8 @@ export interface LocalCloudOptions {
   readonly retryBaseDelayMs?: number;
   readonly deliveryFault?: DeliveryFault;
   readonly invokeFault?: InvokeFault;
+  /** Seeded fault injection across the services (off unless given). */
+  readonly faults?: Faults;
   /** Receives the local cloud's own messages. */
   readonly log?: (message: string) => void;
   /** Receives each line a handler prints. */
@@ -69,7 +72,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let mappings: readonly SqsEventSourceMapping[] = [];
   let gateway: Gateway | undefined;
 
-  const sqs = new SqsService({ clock, region, accountId, baseUrl: () => endpoint });
+  const faults = options.faults;
+  const sqs = new SqsService({ clock, region, accountId, baseUrl: () => endpoint, ...(faults ? { loseDelete: () => faults.roll('duplicateReceive') } : {}) });
   const eventBridge = new EventBridgeService({
     clock,
     sqs,
@@ -78,6 +82,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     log,
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     ...(options.deliveryFault === undefined ? {} : { fault: options.deliveryFault }),
+    ...(faults === undefined
+      ? {}
+      : {
+          putEventsFault: () => faults.roll('putEventsFailure'),
+          duplicateDelivery: () => faults.roll('duplicateDelivery'),
+          deliveryDelay: () => (faults.roll('reorder') ? faults.reorderDelay() : 0),
+        }),
   });
   // The settler is told of every change of state; it exists once Lambda does.
   let settler: Settler | undefined;
@@ -88,7 +99,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     accountId,
     changed,
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
-    ...(options.invokeFault === undefined ? {} : { fault: options.invokeFault }),
+    ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
   settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings, requestsInFlight: () => gateway?.inFlight ?? 0 });
   sqs.onChange(changed);
@@ -109,7 +120,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const services: Array<GatewayService | RawGatewayService> = [
       { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
       { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input) => sqs.handle(op, input) },
-      ...(dynamodb === undefined ? [] : [dynamoDbProxy(dynamodb)]),
+      ...(dynamodb === undefined
+        ? []
+        : [
+            dynamoDbProxy(dynamodb, {
+              ...(faults === undefined
+                ? {}
+                : { fault: (operation: string) => (operation === 'TransactWriteItems' && faults.roll('transactionConflict') ? 'conflict' : faults.roll('dynamodbThrottle') ? 'throttle' : undefined) }),
+            }),
+          ]),
     ];
     const serviceNames = [...services.map((s) => s.name), 'lambda'];
     gateway = new Gateway({

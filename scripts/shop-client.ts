@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutputsFile } from '../local/assembly/references';
@@ -14,12 +15,14 @@ export class ShopClient {
   readonly events: EventBridgeClient;
   readonly sqs: SQSClient;
   readonly dynamo: DynamoDBDocumentClient;
+  readonly lambda: LambdaClient;
 
   constructor(
     readonly outputs: OutputsFile,
-    endpoint: string | undefined,
+    readonly endpoint: string | undefined,
   ) {
     const config = clientConfig(endpoint);
+    this.lambda = new LambdaClient(config);
     this.events = new EventBridgeClient(config);
     this.sqs = new SQSClient(config);
     this.dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
@@ -69,6 +72,7 @@ export class ShopClient {
   }
 
   destroy(): void {
+    this.lambda.destroy();
     this.events.destroy();
     this.sqs.destroy();
     this.dynamo.destroy();

@@ -2,7 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent, type EventContract, type ParsedEvent } from '../events/contract';
+import { requireEnv, requireNumberEnv } from './env';
 import { InvalidEventError } from './errors';
+import { recordFinalFailure } from './failure-log';
 import { logger } from './logger';
 
 /** Handles one validated event; throws to fail only its own record. */
@@ -19,23 +21,38 @@ export function sqsConsumer<C extends EventContract>(
   handle: EventHandler<C>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
+  // Where and when a record's last failure is kept (see failure-log.ts): the function's table, at the
+  // receive that sends the message to the DLQ.
+  const tableName = requireEnv('TABLE_NAME');
+  const maxReceiveCount = requireNumberEnv('MAX_RECEIVE_COUNT');
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let log: Logger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+    let event: ParsedEvent<C> | undefined;
     try {
-      const event = parseEvent(contracts, parseJson(record.body));
+      const parsed = parseEvent(contracts, parseJson(record.body));
+      event = parsed;
       log = log.createChild({
-        persistentKeys: { correlationId: event.metadata.correlationId, eventId: event.id, detailType: event.contract.detailType },
+        persistentKeys: { correlationId: parsed.metadata.correlationId, eventId: parsed.id, detailType: parsed.contract.detailType },
       });
-      await handle(event, log);
+      await handle(parsed, log);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      log.error('record failed', {
-        reason: err.message,
-        errorName: err.name,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        permanent: err instanceof InvalidEventError,
-      });
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      log.error('record failed', { reason: err.message, errorName: err.name, receiveCount, permanent: err instanceof InvalidEventError });
+      if (receiveCount >= maxReceiveCount) {
+        await recordFinalFailure(
+          tableName,
+          {
+            messageId: record.messageId,
+            receiveCount,
+            reason: err.message,
+            errorName: err.name,
+            ...(event === undefined ? {} : { eventId: event.id, detailType: event.contract.detailType, correlationId: event.metadata.correlationId }),
+          },
+          log,
+        );
+      }
       throw err;
     }
   };

@@ -150,6 +150,8 @@ export class QueuedEventHandler extends Construct {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       // Stack traces point into the TypeScript sources through the bundled source map.
       NODE_OPTIONS: '--enable-source-maps',
+      // The handler keeps the reason of a record's last failure, at the receive that sends it to the DLQ.
+      MAX_RECEIVE_COUNT: String(props.maxReceiveCount ?? 5),
       ...props.environment,
     };
     const fn = new NodejsFunction(this, 'Function', {

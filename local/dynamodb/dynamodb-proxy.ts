@@ -6,14 +6,22 @@ import type { DynamoDbLocal } from './dynamodb-local';
  * Forwards DynamoDB requests (`X-Amz-Target: DynamoDB_20120810.*`) to AWS's DynamoDB Local, so
  * every service answers on the one endpoint. Bodies and headers pass through untouched.
  */
-export function dynamoDbProxy(dynamo: DynamoDbLocal, onRequest?: (operation: string) => void): RawGatewayService {
+/** Fault injection for one request: throttle it, or cancel a transaction with a conflict. */
+export type DynamoFault = (operation: string) => 'throttle' | 'conflict' | undefined;
+
+const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems']);
+
+export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; fault?: DynamoFault } = {}): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   return {
     targetPrefix: 'DynamoDB_20120810',
     name: 'dynamodb',
     proxy(request, body, response) {
       const target = String(request.headers['x-amz-target'] ?? '');
-      onRequest?.(target.slice(target.indexOf('.') + 1));
+      const operation = target.slice(target.indexOf('.') + 1);
+      options.onRequest?.(operation);
+      const fault = DATA_OPERATIONS.has(operation) ? options.fault?.(operation) : undefined;
+      if (fault !== undefined) return injectFault(fault, operation, body, response);
       const upstream = http.request(
         { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': body.length }, agent },
         (answer) => {
@@ -30,4 +38,30 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, onRequest?: (operation: str
       upstream.end(body);
     },
   };
+}
+
+/** Answers as DynamoDB does when throttling, or when a transaction meets another on the same item. */
+function injectFault(fault: 'throttle' | 'conflict', operation: string, body: Buffer, response: http.ServerResponse): void {
+  let answer: Record<string, unknown>;
+  if (fault === 'conflict' && operation === 'TransactWriteItems') {
+    let items = 1;
+    try {
+      items = (JSON.parse(body.toString('utf8')) as { TransactItems?: unknown[] }).TransactItems?.length ?? 1;
+    } catch {
+      // the request is malformed; DynamoDB Local would say so, but this answer stands
+    }
+    answer = {
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]',
+      CancellationReasons: Array.from({ length: items }, (_, i) => (i === 0 ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })),
+    };
+  } else {
+    answer = {
+      __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+      message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    };
+  }
+  const text = JSON.stringify(answer);
+  response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': 'injected-fault' });
+  response.end(text);
 }

@@ -57,6 +57,11 @@ export class Archives {
     return [...this.replays.values()].filter((r) => r.state === 'STARTING' || r.state === 'RUNNING').length;
   }
 
+  /** The events an archive holds, oldest first (for tools that run in-process, such as chaos checks). */
+  eventsOf(archiveName: string): readonly BusEvent[] {
+    return this.archive(archiveName).events.map((e) => e.event);
+  }
+
   record(busArn: string, event: BusEvent): void {
     for (const archive of this.archives.values()) {
       if (archive.sourceArn !== busArn) continue;

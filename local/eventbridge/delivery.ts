@@ -35,6 +35,10 @@ export interface DeliveryOptions {
   /** First retry delay; later ones double, with jitter, up to a minute. @default 1000 */
   readonly retryBaseDelayMs?: number;
   readonly fault?: DeliveryFault;
+  /** Fault injection: deliver this event to this target twice. */
+  readonly duplicate?: () => boolean;
+  /** Fault injection: hold this delivery back for some milliseconds, so later events overtake it. */
+  readonly delay?: () => number;
   readonly log?: (message: string) => void;
 }
 
@@ -52,8 +56,14 @@ export class Deliveries {
   constructor(private readonly options: DeliveryOptions) {}
 
   deliver(target: DeliveryTarget, event: BusEvent): void {
-    this.pending++;
-    void this.attempt(target, event, 0, this.options.clock.now());
+    const copies = this.options.duplicate?.() ? 2 : 1;
+    for (let copy = 0; copy < copies; copy++) {
+      this.pending++;
+      const firstAt = this.options.clock.now();
+      const delay = this.options.delay?.() ?? 0;
+      if (delay > 0) this.options.clock.after(delay, () => void this.attempt(target, event, 0, firstAt));
+      else void this.attempt(target, event, 0, firstAt);
+    }
   }
 
   private async attempt(target: DeliveryTarget, event: BusEvent, retries: number, firstAt: number): Promise<void> {

@@ -55,6 +55,10 @@ export interface EventBridgeOptions {
   readonly accountId: string;
   readonly retryBaseDelayMs?: number;
   readonly fault?: DeliveryFault;
+  /** Fault injection: answer this PutEvents entry with InternalFailure instead of taking it. */
+  readonly putEventsFault?: () => boolean;
+  readonly duplicateDelivery?: () => boolean;
+  readonly deliveryDelay?: () => number;
   readonly log?: (message: string) => void;
 }
 
@@ -81,6 +85,8 @@ export class EventBridgeService {
       sqs: options.sqs,
       ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
       ...(options.fault === undefined ? {} : { fault: options.fault }),
+      ...(options.duplicateDelivery === undefined ? {} : { duplicate: options.duplicateDelivery }),
+      ...(options.deliveryDelay === undefined ? {} : { delay: options.deliveryDelay }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     this.archives = new Archives(this, options.clock);
@@ -394,6 +400,7 @@ export class EventBridgeService {
       }
       const event = buildEvent(entry, { account: this.options.accountId, region: this.options.region, now });
       if ('ErrorCode' in event) return event;
+      if (this.options.putEventsFault?.()) return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure (injected by the local cloud).' };
       this.route(bus, event);
       return { EventId: event.id };
     });

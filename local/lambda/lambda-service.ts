@@ -18,6 +18,8 @@ export interface LocalFunction {
 export interface LambdaMetrics {
   invocations: number;
   errors: number;
+  /** Sandboxes that died mid-invocation. */
+  crashes: number;
   timeouts: number;
   coldStarts: number;
   /** Sum of billed duration × memory, in GB-seconds. */
@@ -46,7 +48,7 @@ export interface LambdaServiceOptions {
  */
 export class LambdaService {
   private readonly functions = new Map<string, LocalFunction>();
-  readonly metrics: LambdaMetrics = { invocations: 0, errors: 0, timeouts: 0, coldStarts: 0, gbSeconds: 0, running: 0, asyncPending: 0 };
+  readonly metrics: LambdaMetrics = { invocations: 0, errors: 0, crashes: 0, timeouts: 0, coldStarts: 0, gbSeconds: 0, running: 0, asyncPending: 0 };
 
   constructor(private readonly options: LambdaServiceOptions) {}
 
@@ -88,6 +90,7 @@ export class LambdaService {
       if (outcome.coldStart) this.metrics.coldStarts++;
       if (!outcome.ok) this.metrics.errors++;
       if (outcome.error?.errorType === 'Sandbox.Timedout') this.metrics.timeouts++;
+      if (outcome.error?.errorType.startsWith('Runtime.') && outcome.error.errorType !== 'Runtime.HandlerNotFound') this.metrics.crashes++;
       // Lambda bills duration rounded up to the millisecond, at the configured memory.
       this.metrics.gbSeconds += (Math.ceil(outcome.durationMs) / 1000) * (fn.config.memoryMb / 1024);
       return outcome;
@@ -120,9 +123,10 @@ export class LambdaService {
 
   /** `POST /2015-03-31/functions/{name}/invocations`, `GET /2015-03-31/functions/[{name}]`. */
   async http(request: http.IncomingMessage, body: Buffer, url: URL): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
-    const match = /^\/2015-03-31\/functions\/?([^/]*)(\/invocations)?\/?$/.exec(url.pathname);
+    const match = /^\/2015-03-31\/functions\/?([^/]*)(\/invocations|\/configuration)?\/?$/.exec(url.pathname);
     if (match === null) return notFoundRoute(url.pathname);
-    const [, name = '', invocations] = match;
+    const [, name = '', suffix] = match;
+    const invocations = suffix === '/invocations' ? suffix : undefined;
     if (request.method === 'GET' && name === '' && invocations === undefined) {
       return { status: 200, body: { Functions: this.all().map((fn) => this.configuration(fn)) } };
     }
@@ -130,6 +134,7 @@ export class LambdaService {
     if (fn === undefined) {
       return { status: 404, headers: { 'x-amzn-ErrorType': 'ResourceNotFoundException' }, body: { Type: 'User', message: `Function not found: arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${decodeURIComponent(name)}` } };
     }
+    if (request.method === 'GET' && suffix === '/configuration') return { status: 200, body: this.configuration(fn) };
     if (request.method === 'GET' && invocations === undefined) return { status: 200, body: { Configuration: this.configuration(fn) } };
     if (request.method !== 'POST' || invocations === undefined) return notFoundRoute(url.pathname);
 

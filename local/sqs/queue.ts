@@ -73,6 +73,8 @@ export interface QueueHost {
   deadLetter(source: SqsQueue, message: StoredMessage, targetArn: string): boolean;
   /** Called whenever messages may have become available (for pollers and settling). */
   changed(queue: SqsQueue): void;
+  /** Fault injection: lose this delete, so the message is received again after its visibility timeout. */
+  loseDelete?(): boolean;
 }
 
 /**
@@ -281,6 +283,7 @@ export class SqsQueue {
     const message = this.fromHandle(receiptHandle);
     // A stale handle (the message was received again since) succeeds without deleting, as in SQS.
     if (message === undefined || message.state !== 'inflight' || message.generation !== handleGeneration(receiptHandle)) return;
+    if (this.host.loseDelete?.()) return;
     this.remove(message);
   }
 

@@ -10,6 +10,8 @@ export interface SqsServiceOptions {
   readonly accountId: string;
   /** Base URL queue URLs are built on (the endpoint's). */
   readonly baseUrl: () => string;
+  /** Fault injection: lose a delete (the message comes back: received twice). */
+  readonly loseDelete?: () => boolean;
 }
 
 type Input = Record<string, unknown>;
@@ -209,6 +211,7 @@ export class SqsService {
       clock: this.options.clock,
       deadLetter: (source, message, targetArn) => this.deadLetter(source, message, targetArn),
       changed: (q) => this.emit(q),
+      ...(this.options.loseDelete === undefined ? {} : { loseDelete: this.options.loseDelete }),
     });
     if (existing !== undefined) {
       // Creating an existing queue is idempotent when the attributes agree.

@@ -1,5 +1,5 @@
 import { OrderPlaced, PaymentAuthorized, PaymentDeclined, ShipmentDelivered, ShipmentScheduled, StockReserved, type CatalogEvent, type EventContract } from '../../functions/events';
-import { catalogEvent, loadTestEvent } from '../support/events';
+import { catalogEvent, lambdaContext, loadTestEvent, sqsEvent } from '../support/events';
 import { captureEvents, failedIds, invoke, loadHandler } from '../support/handlers';
 import { createServiceTable, getItem } from '../support/tables';
 
@@ -64,6 +64,29 @@ describe('orders/record-order', () => {
     expect(response.batchItemFailures).toHaveLength(3);
     expect(await order('ord-good-in-bad-batch')).toMatchObject({ status: 'PLACED' });
     expect(await order('ord-bad-1')).toBeUndefined();
+  });
+});
+
+describe('the reason of a final failure', () => {
+  it('is kept by message id on the receive that sends the message to its DLQ, and only then', async () => {
+    // Prepare: the same invalid record, on its 4th and on its 5th (maxReceiveCount) receive.
+    const bad = loadTestEvent('invalid/order-placed-wrong-types.json');
+    const fourth = sqsEvent(bad);
+    fourth.Records[0]!.attributes.ApproximateReceiveCount = '4';
+    const fifth = sqsEvent(bad);
+    fifth.Records[0]!.attributes.ApproximateReceiveCount = '5';
+
+    // Act
+    await recordOrder(fourth, lambdaContext());
+    await recordOrder(fifth, lambdaContext());
+
+    // Assess
+    expect(await getItem(table, `FAILURE#${fourth.Records[0]!.messageId}`, 'FAILURE')).toBeUndefined();
+    expect(await getItem(table, `FAILURE#${fifth.Records[0]!.messageId}`, 'FAILURE')).toMatchObject({
+      receiveCount: 5,
+      errorName: 'InvalidEventError',
+      reason: expect.stringContaining('invalid OrderPlaced: customerId: Invalid input: expected string, received number'),
+    });
   });
 });
 

@@ -12,7 +12,7 @@ type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
  * `path` is relative to `functions/`, without extension.
  */
 export function loadHandler(modulePath: string, env: Record<string, string>): Handler {
-  Object.assign(process.env, env);
+  Object.assign(process.env, { MAX_RECEIVE_COUNT: '5', ...env });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(`../../functions/${modulePath}`) as { handler: Handler }).handler;
 }

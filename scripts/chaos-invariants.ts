@@ -1,0 +1,129 @@
+/** The inputs of the invariant check: what the run placed and what the stores and queues hold after it. */
+export interface ChaosState {
+  readonly placed: readonly string[];
+  readonly orders: ReadonlyArray<Record<string, unknown>>;
+  readonly inventory: ReadonlyArray<Record<string, unknown>>;
+  readonly audit: ReadonlyArray<Record<string, unknown>>;
+  readonly notifications: ReadonlyArray<Record<string, unknown>>;
+  /** Every event the domain bus took (its archive). */
+  readonly archivedEventIds: readonly string[];
+  readonly dlqMessages: ReadonlyArray<{ queue: string; body: string; reason: string }>;
+  readonly initialStock: Readonly<Record<string, number>>;
+}
+
+export interface ChaosReport {
+  final: number;
+  inDlq: number;
+  /** Orders neither final nor parked, plus events the audit store misses that no DLQ holds. */
+  lost: number;
+  duplicateEffects: number;
+  conservationErrors: number;
+  problems: string[];
+  parked: string[];
+}
+
+const FINAL = new Set(['DELIVERED', 'SHIPPED']);
+/** Events an order's saga publishes at most once each; a second one is an effect done twice. */
+const ONCE_PER_ORDER = ['StockReserved', 'StockRejected', 'StockReleased', 'PaymentAuthorized', 'PaymentDeclined', 'ShipmentScheduled'];
+
+/** An event id and order id from a DLQ message body (an EventBridge event), if it is one. */
+function eventOf(body: string): { id?: string; orderId?: string } {
+  try {
+    const event = JSON.parse(body) as { id?: string; detail?: { metadata?: { correlationId?: string }; data?: { orderId?: string } } };
+    return { ...(event.id ? { id: event.id } : {}), ...(event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId ? { orderId: event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Checks what a chaos run must leave behind: every order final or parked in a DLQ with its reason;
+ * no event lost on the way to the audit store; no saga step published twice for an order, no
+ * notification twice, no event twice in the audit store; per sku, initial stock = available + reserved,
+ * and reserved = the sum of the reservations held.
+ */
+export function checkInvariants(state: ChaosState): ChaosReport {
+  const report: ChaosReport = { final: 0, inDlq: 0, lost: 0, duplicateEffects: 0, conservationErrors: 0, problems: [], parked: [] };
+  const orders = new Map(state.orders.map((o) => [String(o['orderId']), o]));
+  const parkedOrders = new Map<string, string>();
+  const parkedEvents = new Set<string>();
+  for (const message of state.dlqMessages) {
+    const { id, orderId } = eventOf(message.body);
+    if (id !== undefined) parkedEvents.add(id);
+    if (orderId !== undefined) parkedOrders.set(orderId, `${message.queue}: ${message.reason}`);
+  }
+
+  for (const orderId of state.placed) {
+    const order = orders.get(orderId);
+    const status = String(order?.['status'] ?? 'MISSING');
+    if (FINAL.has(status) || (status === 'CANCELLED' && typeof order?.['cancelReason'] === 'string' && order['cancelReason'] !== '')) report.final++;
+    else if (parkedOrders.has(orderId)) {
+      report.inDlq++;
+      report.parked.push(`${orderId} (${status}) ${parkedOrders.get(orderId)}`);
+    } else {
+      report.lost++;
+      report.problems.push(`order ${orderId} is ${status} and none of its events is in a DLQ`);
+    }
+  }
+
+  const audited = new Map<string, number>();
+  for (const item of state.audit) audited.set(String(item['eventId']), (audited.get(String(item['eventId'])) ?? 0) + 1);
+  for (const [eventId, times] of audited) {
+    if (times > 1) {
+      report.duplicateEffects++;
+      report.problems.push(`event ${eventId} is in the audit store ${times} times`);
+    }
+  }
+  for (const eventId of new Set(state.archivedEventIds)) {
+    if (!audited.has(eventId) && !parkedEvents.has(eventId)) {
+      report.lost++;
+      report.problems.push(`event ${eventId} reached the bus but neither the audit store nor a DLQ`);
+    }
+  }
+
+  const steps = new Map<string, number>();
+  for (const item of state.audit) {
+    const type = String(item['detailType']);
+    if (!ONCE_PER_ORDER.includes(type)) continue;
+    const key = `${String(item['pk']).replace(/^ORDER#/, '')} ${type}`;
+    steps.set(key, (steps.get(key) ?? 0) + 1);
+  }
+  for (const [key, times] of steps) {
+    if (times > 1) {
+      report.duplicateEffects++;
+      report.problems.push(`${key} was published ${times} times`);
+    }
+  }
+  const notified = new Map<string, number>();
+  for (const item of state.notifications) {
+    if (!String(item['sk']).startsWith('NOTIFICATION#')) continue;
+    const key = `${String(item['orderId'])} ${String(item['status'])}`;
+    notified.set(key, (notified.get(key) ?? 0) + 1);
+  }
+  for (const [key, times] of notified) {
+    if (times > 1) {
+      report.duplicateEffects++;
+      report.problems.push(`notification ${key} was sent ${times} times`);
+    }
+  }
+
+  const held = new Map<string, number>();
+  for (const item of state.inventory) {
+    if (item['sk'] !== 'RESERVATION' || item['status'] !== 'RESERVED') continue;
+    for (const line of item['items'] as Array<{ sku: string; quantity: number }>) held.set(line.sku, (held.get(line.sku) ?? 0) + line.quantity);
+  }
+  for (const item of state.inventory) {
+    if (item['sk'] !== 'STOCK') continue;
+    const sku = String(item['sku']);
+    const available = Number(item['available']);
+    const reserved = Number(item['reserved']);
+    const initial = state.initialStock[sku];
+    if (initial === undefined) continue;
+    // A shipped order keeps its reservation (there is no separate commit step), so shipped stock is inside `reserved`.
+    if (available + reserved !== initial || reserved !== (held.get(sku) ?? 0) || available < 0) {
+      report.conservationErrors++;
+      report.problems.push(`stock of ${sku}: initial ${initial}, available ${available}, reserved ${reserved}, held by reservations ${held.get(sku) ?? 0}`);
+    }
+  }
+  return report;
+}

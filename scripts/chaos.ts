@@ -1,0 +1,130 @@
+/**
+ * `npm run chaos -- --orders <n> --seed <s> [--json] [--faults file.json]`: places n orders on the
+ * local cloud under the default fault mix (handler errors, timeouts and crashes, DynamoDB throttling
+ * and transaction conflicts, PutEvents failures, duplicate deliveries and receives, reordering),
+ * waits until settled, redrives every DLQ once, waits again, then checks the invariants: every order
+ * final or parked in a DLQ with its reason, nothing lost, nothing done twice, stock conserved.
+ * Exits non-zero when an invariant fails. The last line with --json is one JSON object.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureAssembly } from '../local/assembly/ensure-assembly';
+import { startLocalCloud } from '../local/cloud';
+import { DEFAULT_FAULT_MIX, Faults, parseFaultConfig } from '../local/faults/faults';
+import { prefixLogLine } from '../local/lambda/log-lines';
+import { Publisher } from '../functions/shared/publisher';
+import { peek, reasonOf, redrive } from './operator/dead-letters';
+import { output } from './outputs';
+import { Progress } from './progress';
+import { orderEntry, sampleOrder, type SamplePath } from './sample-orders';
+import { readProducts, seedProducts } from './seed-products';
+import { ShopClient } from './shop-client';
+import { checkInvariants } from './chaos-invariants';
+
+const PATHS: SamplePath[] = ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'out-of-stock', 'credit-limit', 'declined-card'];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { orders: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' }, json: { type: 'boolean', default: false }, faults: { type: 'string' } } });
+  const count = Number(values.orders);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`--orders must be a positive integer, got "${values.orders}"`);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
+  const config = values.faults === undefined ? DEFAULT_FAULT_MIX : parseFaultConfig(fs.readFileSync(values.faults, 'utf8'), values.faults);
+  const faults = new Faults({ ...config, seed });
+  const started = Date.now();
+  const progress = new Progress(started);
+  const logFile = path.resolve('.local', 'logs', 'chaos-handlers.log');
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const logs = fs.createWriteStream(logFile);
+
+  progress.step('synthesizing if needed and booting the local cloud with faults');
+  const cloud = await startLocalCloud({ port: 0, app: ensureAssembly(undefined, (l) => progress.step(l)), faults, onHandlerLog: (fn, line) => logs.write(`${prefixLogLine(fn, line, false)}\n`) });
+  const shop = new ShopClient(cloud.deployment!.outputs, cloud.endpoint);
+  try {
+    progress.step('loading the catalog');
+    const products = readProducts(path.resolve('data', 'products.json'));
+    await seedProducts(shop.dynamo, shop.table('Inventory'), products);
+
+    const run = `${seed}-${Date.now().toString(36)}`;
+    const orders = Array.from({ length: count }, (_, i) => sampleOrder(`chaos-${run}-${i + 1}`, PATHS[i % PATHS.length]!));
+    progress.step(`placing ${count} orders`);
+    // Placing orders meets the injected PutEvents failures too: the app's own publisher retries them.
+    const publisher = new Publisher({ client: shop.events, eventBusName: output(shop.outputs, 'DomainBusName'), maxAttempts: 10 });
+    for (let i = 0; i < orders.length; i += 100) await publisher.publish(orders.slice(i, i + 100).map(orderEntry));
+
+    const settle = async (what: string) => {
+      progress.step(`${what}: waiting until settled`);
+      const result = await cloud.settle(30 * 60_000);
+      if (!result.settled) throw new Error(`not settled after 30 minutes: ${JSON.stringify(result.pending)}`);
+    };
+    await settle('orders flowing under faults');
+    progress.step('redriving every dead-letter queue once');
+    const redriven = await redrive(shop, cloud.deployment ? deadLetters(shop) : []);
+    await settle('redriven messages flowing');
+    progress.step('checking the invariants');
+
+    const dlqMessages = [];
+    for (const queue of deadLetters(shop)) {
+      for (const message of await peek(shop, queue.url)) dlqMessages.push({ queue: queue.name, body: message.Body ?? '', reason: await reasonOf(shop, queue.name, message) });
+    }
+    const archived = cloud.eventBridge.archives.eventsOf(output(shop.outputs, 'DomainArchiveName'));
+    const report = checkInvariants({
+      placed: orders.map((o) => o.orderId),
+      orders: await shop.orders(),
+      inventory: await shop.scan(shop.table('Inventory')),
+      audit: await shop.scan(shop.table('Audit')),
+      notifications: await shop.scan(shop.table('Notifications')),
+      archivedEventIds: archived.map((e) => e.id),
+      dlqMessages,
+      initialStock: Object.fromEntries(products.map((p) => [p.sku, p.stock])),
+    });
+    progress.done();
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const summary = {
+      orders: count,
+      final: report.final,
+      inDlq: report.inDlq,
+      lost: report.lost,
+      duplicateEffects: report.duplicateEffects,
+      conservationErrors: report.conservationErrors,
+      faultsInjected: faults.total,
+      seconds,
+    };
+    const rows: Array<[string, string | number]> = [
+      ['orders placed', count],
+      ['final (DELIVERED, SHIPPED, CANCELLED with a reason)', report.final],
+      ['parked in a DLQ with its reason', report.inDlq],
+      ['lost', report.lost],
+      ['duplicate effects', report.duplicateEffects],
+      ['stock conservation errors', report.conservationErrors],
+      ['faults injected', `${faults.total} (${Object.entries(faults.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')})`],
+      ['messages redriven', redriven.reduce((sum, r) => sum + r.moved, 0)],
+      ['seconds', seconds],
+    ];
+    process.stdout.write(`\nChaos run, seed ${seed}\n${rows.map(([k, v]) => `  ${k.padEnd(52)} ${v}`).join('\n')}\n`);
+    for (const problem of report.problems.slice(0, 20)) process.stdout.write(`  ! ${problem}\n`);
+    for (const parked of report.parked.slice(0, 10)) process.stdout.write(`  dlq: ${parked}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return report.lost === 0 && report.duplicateEffects === 0 && report.conservationErrors === 0 ? 0 : 1;
+  } finally {
+    progress.done();
+    shop.destroy();
+    await cloud.stop();
+    logs.end();
+  }
+}
+
+const deadLetters = (shop: ShopClient) =>
+  Object.values(shop.outputs)
+    .flatMap((values) => Object.entries(values))
+    .filter(([key]) => key.endsWith('DeadLetterQueueUrl'))
+    .map(([key, url]) => ({ name: key.replace(/Url$/, ''), url }));
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`\nchaos: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(2);
+  },
+);

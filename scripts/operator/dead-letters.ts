@@ -1,0 +1,141 @@
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { failureKey } from '../../functions/shared/failure-log';
+import { deadLetterQueues, output } from '../outputs';
+import type { ShopClient } from '../shop-client';
+
+export interface DeadLetter {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly reason: string;
+  readonly receiveCount: number;
+  readonly ageSeconds: number;
+  readonly body: string;
+}
+
+/** The DLQs a tool acts on: one by name (`RecordOrderDeadLetterQueue`, `record-order`) or `all`. */
+export function selectQueues(shop: ShopClient, which: string | undefined): Array<{ name: string; url: string }> {
+  if (which === undefined) throw new Error('name a dead-letter queue or "all"');
+  const all = deadLetterQueues(shop.outputs);
+  if (which === 'all') return all;
+  const normalize = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/deadletterqueue$/, '');
+  const picked = all.filter((q) => normalize(q.name) === normalize(which));
+  if (picked.length === 0) throw new Error(`no dead-letter queue named "${which}"; the app has: ${all.map((q) => q.name).join(', ')}`);
+  return picked;
+}
+
+/**
+ * Every message of a DLQ, peeked: received, then made visible again at once. Receiving is the only
+ * way SQS lets one read a queue, so each listing adds one to the messages' receive counts.
+ */
+export async function peek(shop: ShopClient, url: string): Promise<Message[]> {
+  const seen = new Map<string, Message>();
+  for (;;) {
+    const { Messages = [] } = await shop.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+    );
+    const fresh = Messages.filter((m) => !seen.has(m.MessageId!));
+    for (const m of fresh) seen.set(m.MessageId!, m);
+    if (fresh.length === 0) break;
+  }
+  const messages = [...seen.values()];
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    await shop.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
+  }
+  return messages;
+}
+
+/**
+ * Why a message is in its DLQ. EventBridge says it in the message (ERROR_CODE, ERROR_MESSAGE); for
+ * a message SQS moved after maxReceiveCount, the handler kept the reason in its table, found through
+ * the function's configuration (`XDeadLetterQueue` belongs to function `XFunctionName`).
+ */
+export async function reasonOf(shop: ShopClient, queueName: string, message: Message): Promise<string> {
+  const attributes = message.MessageAttributes ?? {};
+  if (attributes['ERROR_CODE'] !== undefined) {
+    return `${attributes['ERROR_CODE'].StringValue}: ${attributes['ERROR_MESSAGE']?.StringValue ?? ''} (EventBridge could not deliver to ${attributes['TARGET_ARN']?.StringValue ?? 'its target'})`;
+  }
+  const hop = queueName.replace(/DeadLetterQueue$/, '');
+  try {
+    const functionName = output(shop.outputs, `${hop}FunctionName`);
+    const config = await shop.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    const table = config.Environment?.Variables?.['TABLE_NAME'];
+    if (table === undefined) return 'unknown (the function has no TABLE_NAME)';
+    const { Item } = await shop.dynamo.send(new GetCommand({ TableName: table, Key: failureKey(message.MessageId!) }));
+    if (Item === undefined) return `unknown: the function failed as a whole (timeout, crash or error) without a record reason; see the logs of ${functionName}`;
+    return `${String(Item['errorName'])}: ${String(Item['reason'])}`;
+  } catch (error) {
+    return `unknown (${(error as Error).message})`;
+  }
+}
+
+export async function listDeadLetters(shop: ShopClient, queues: Array<{ name: string; url: string }>): Promise<DeadLetter[]> {
+  const out: DeadLetter[] = [];
+  const now = Date.now();
+  for (const queue of queues) {
+    for (const message of await peek(shop, queue.url)) {
+      out.push({
+        queue: queue.name,
+        messageId: message.MessageId!,
+        reason: await reasonOf(shop, queue.name, message),
+        // Less the receive of this listing.
+        receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 1) - 1,
+        ageSeconds: Math.round((now - Number(message.Attributes?.SentTimestamp ?? now)) / 1000),
+        body: message.Body ?? '',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Moves DLQ messages back: a redrive DLQ with a message move task to the queues the messages came
+ * from; a rule target's DLQ (EventBridge events SQS never held) by sending each event to the queue
+ * its TARGET_ARN names. Resolves when the moves are done.
+ */
+export async function redrive(shop: ShopClient, queues: Array<{ name: string; url: string }>): Promise<Array<{ queue: string; moved: number; how: string }>> {
+  const results: Array<{ queue: string; moved: number; how: string }> = [];
+  for (const queue of queues) {
+    const arn = await queueArn(shop, queue.url);
+    if (!queue.name.endsWith('TargetDeadLetterQueue') && !queue.name.startsWith('Forward')) {
+      const messages = await peek(shop, queue.url);
+      if (messages.length === 0) {
+        results.push({ queue: queue.name, moved: 0, how: 'empty' });
+        continue;
+      }
+      await shop.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn }));
+      for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+        const task = (await shop.sqs.send(new ListMessageMoveTasksCommand({ SourceArn: arn }))).Results?.[0];
+        if (task?.Status === 'COMPLETED' || task?.Status === 'FAILED' || task?.Status === 'CANCELLED') {
+          if (task.Status !== 'COMPLETED') throw new Error(`moving ${queue.name} ${task.Status}: ${task.FailureReason ?? ''}`);
+          results.push({ queue: queue.name, moved: Number(task.ApproximateNumberOfMessagesMoved ?? 0), how: 'message move task' });
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+      continue;
+    }
+    let moved = 0;
+    for (;;) {
+      const { Messages = [] } = await shop.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }));
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        const target = message.MessageAttributes?.['TARGET_ARN']?.StringValue;
+        if (target === undefined || !target.includes(':sqs:')) continue; // not a queue target: left in place
+        const { QueueUrl } = await shop.sqs.send(new GetQueueUrlCommand({ QueueName: target.split(':').pop()!, QueueOwnerAWSAccountId: target.split(':')[4] }));
+        await shop.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: message.Body! }));
+        await shop.sqs.send(new DeleteMessageCommand({ QueueUrl: queue.url, ReceiptHandle: message.ReceiptHandle! }));
+        moved++;
+      }
+    }
+    results.push({ queue: queue.name, moved, how: moved > 0 ? 'events sent to their target queue' : 'empty' });
+  }
+  return results;
+}
+
+async function queueArn(shop: ShopClient, url: string): Promise<string> {
+  const { Attributes = {} } = await shop.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  return Attributes['QueueArn']!;
+}

@@ -1,0 +1,50 @@
+import { checkInvariants, type ChaosState } from '../../scripts/chaos-invariants';
+
+/** The invariant check must catch each kind of violation (the chaos test relies on it). */
+const base: ChaosState = {
+  placed: ['o1', 'o2'],
+  orders: [
+    { orderId: 'o1', sk: 'ORDER', status: 'SHIPPED' },
+    { orderId: 'o2', sk: 'ORDER', status: 'CANCELLED', cancelReason: 'OUT_OF_STOCK: x' },
+  ],
+  inventory: [
+    { sk: 'STOCK', sku: 'A', available: 8, reserved: 2 },
+    { sk: 'RESERVATION', status: 'RESERVED', items: [{ sku: 'A', quantity: 2 }] },
+  ],
+  audit: [
+    { pk: 'ORDER#o1', eventId: 'e1', detailType: 'OrderPlaced' },
+    { pk: 'ORDER#o1', eventId: 'e2', detailType: 'StockReserved' },
+  ],
+  notifications: [{ sk: 'NOTIFICATION#PLACED', orderId: 'o1', status: 'PLACED' }],
+  archivedEventIds: ['e1', 'e2'],
+  dlqMessages: [],
+  initialStock: { A: 10 },
+};
+
+describe('chaos invariants', () => {
+  it('passes a consistent state', () => {
+    expect(checkInvariants(base)).toMatchObject({ final: 2, inDlq: 0, lost: 0, duplicateEffects: 0, conservationErrors: 0 });
+  });
+
+  it('counts an unfinished order as parked when its event is in a DLQ, and as lost otherwise', () => {
+    const stuck = { ...base, orders: [{ orderId: 'o1', sk: 'ORDER', status: 'RESERVED' }, base.orders[1]!] };
+    expect(checkInvariants(stuck)).toMatchObject({ lost: 1, inDlq: 0 });
+    const parked = { ...stuck, dlqMessages: [{ queue: 'AuthorizePaymentDeadLetterQueue', reason: 'boom', body: JSON.stringify({ id: 'e9', detail: { data: { orderId: 'o1' } } }) }] };
+    expect(checkInvariants(parked)).toMatchObject({ lost: 0, inDlq: 1 });
+  });
+
+  it('finds an event that reached the bus but not the audit store', () => {
+    expect(checkInvariants({ ...base, archivedEventIds: ['e1', 'e2', 'e3'] }).lost).toBe(1);
+  });
+
+  it('finds a saga step published twice and a notification sent twice', () => {
+    const twice = { ...base, audit: [...base.audit, { pk: 'ORDER#o1', eventId: 'e3', detailType: 'StockReserved' }], archivedEventIds: ['e1', 'e2', 'e3'] };
+    expect(checkInvariants(twice).duplicateEffects).toBe(1);
+    expect(checkInvariants({ ...base, notifications: [...base.notifications, ...base.notifications] }).duplicateEffects).toBe(1);
+  });
+
+  it('finds stock that is not conserved', () => {
+    expect(checkInvariants({ ...base, inventory: [{ sk: 'STOCK', sku: 'A', available: 9, reserved: 2 }, base.inventory[1]!] }).conservationErrors).toBe(1);
+    expect(checkInvariants({ ...base, inventory: [{ sk: 'STOCK', sku: 'A', available: 7, reserved: 3 }, base.inventory[1]!] }).conservationErrors).toBe(1);
+  });
+});
