@@ -167,6 +167,8 @@ export class QueuedEventHandler extends Construct {
       environment,
       bundling: {
         minify: true,
+        // Error class names reach logs and DLQ triage (InvalidEventError, PublishError): keep them.
+        keepNames: true,
         sourceMap: true,
         target: 'node22',
         // The SDK is bundled, not taken from the runtime: the version that was tested is the one that runs.

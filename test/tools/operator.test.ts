@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { orderEntry, poisonEntry, sampleOrder } from '../../scripts/sample-orders';
+import { readProducts, seedProducts } from '../../scripts/seed-products';
+import { ShopClient } from '../../scripts/shop-client';
+
+/** The operator tools against the local cloud, as an operator runs them: AWS APIs, outputs file, endpoint. */
+const ROOT = path.join(__dirname, '..', '..');
+let cloud: LocalCloud;
+let shop: ShopClient;
+let outputsFile: string;
+/** ReserveStock fails every invocation while this is set (an outage to recover from). */
+let outage = true;
+
+beforeAll(async () => {
+  outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'operator-')), 'outputs.json');
+  cloud = await startLocalCloud({ port: 0, app: process.env['TEST_ASSEMBLY']!, outputsFile, invokeFault: (fn) => (outage && fn.name.includes('ReserveStock') ? 'error' : undefined) });
+  shop = new ShopClient(cloud.deployment!.outputs, cloud.endpoint);
+  await seedProducts(shop.dynamo, shop.table('Inventory'), readProducts(path.join(ROOT, 'data', 'products.json')));
+});
+afterAll(async () => {
+  shop.destroy();
+  await cloud.stop();
+});
+
+async function tool(name: string, ...args: string[]) {
+  const { stdout } = await promisify(execFile)('npx', ['tsx', `scripts/operator/${name}.ts`, ...args, '--outputs', outputsFile, '--endpoint', cloud.endpoint, '--json'], { cwd: ROOT });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as unknown;
+}
+
+describe('operator tools', () => {
+  it('lists DLQ messages with their reason, receive count and age; redrives them after the outage; replays a window', async () => {
+    // Prepare: an outage of ReserveStock parks an order's event; a poison event is parked everywhere.
+    const start = new Date(Date.now() - 1000);
+    await shop.put([orderEntry(sampleOrder('op-1', 'delivered')), poisonEntry('op-poison')]);
+    expect((await cloud.settle(60_000)).settled).toBe(true);
+
+    // Act + Assess: dlq
+    const letters = (await tool('dlq', 'all')) as Array<{ queue: string; reason: string; receiveCount: number; ageSeconds: number; body: string }>;
+    const poisonInRecordOrder = letters.find((l) => l.queue === 'RecordOrderDeadLetterQueue' && l.body.includes('op-poison'));
+    expect(poisonInRecordOrder?.reason).toMatch(/^InvalidEventError: invalid OrderPlaced: customerId: Invalid input: expected string, received number/);
+    expect(poisonInRecordOrder?.receiveCount).toBe(5);
+    expect(poisonInRecordOrder?.ageSeconds).toBeGreaterThanOrEqual(0);
+    const outageLetter = letters.find((l) => l.queue === 'ReserveStockDeadLetterQueue' && l.body.includes('"op-1"'));
+    expect(outageLetter?.reason).toMatch(/failed as a whole/);
+    expect(((await tool('dlq', 'reserve-stock')) as unknown[]).length).toBe(2);
+
+    // Act + Assess: redrive, once the outage is over
+    outage = false;
+    const moved = (await tool('redrive', 'ReserveStockDeadLetterQueue')) as Array<{ queue: string; moved: number }>;
+    expect(moved).toEqual([expect.objectContaining({ queue: 'ReserveStockDeadLetterQueue', moved: 2 })]);
+    expect((await cloud.settle(60_000)).settled).toBe(true);
+    const order = (await shop.orders()).find((o) => o['orderId'] === 'op-1');
+    expect(order).toMatchObject({ status: 'SHIPPED' });
+    // The poison event fails again and is parked again: redriving never loses it.
+    expect(((await tool('dlq', 'reserve-stock')) as Array<{ body: string }>).map((l) => l.body.includes('op-poison'))).toEqual([true]);
+
+    // Act + Assess: replay OrderPlaced events only, with no second effect
+    const before = await shop.scan(shop.table('Notifications'));
+    const replay = (await tool('replay', '--from', start.toISOString(), '--to', new Date(Date.now() + 1000).toISOString(), '--detail-type', 'OrderPlaced')) as { state: string; rules: number };
+    expect(replay).toMatchObject({ state: 'COMPLETED', rules: 3 });
+    expect((await cloud.settle(60_000)).settled).toBe(true);
+    expect(await shop.scan(shop.table('Notifications'))).toHaveLength(before.length);
+  }, 120_000);
+
+  it('names the queues it knows when given an unknown one', async () => {
+    await expect(tool('dlq', 'nope')).rejects.toThrow(/no dead-letter queue named "nope"; the app has: .*RecordOrderDeadLetterQueue/);
+  });
+});
