@@ -61,14 +61,14 @@ z.config(en());
 
 const metadataSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
-  correlationId: z.string().check(z.minLength(1)),
+  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 
 const envelopeSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  source: z.string(),
-  'detail-type': z.string(),
-  time: z.string(),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  source: z.string().check(z.maxLength(256)),
+  'detail-type': z.string().check(z.maxLength(128)),
+  time: z.string().check(z.maxLength(64)),
   detail: z.object({ metadata: metadataSchema, data: z.unknown() }),
 });
 

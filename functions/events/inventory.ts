@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { defineEvent } from './contract';
-import { currency, id, money, quantity, reservedItem } from './schemas';
+import { currency, id, MAX_ORDER_LINES, money, quantity, reservedItem } from './schemas';
 
 export const INVENTORY_SOURCE = 'shop.inventory';
 
@@ -12,7 +12,7 @@ export const StockReserved = defineEvent({
   schema: z.object({
     orderId: id(),
     customerId: id(),
-    items: z.array(reservedItem()).check(z.minLength(1)),
+    items: z.array(reservedItem()).check(z.minLength(1), z.maxLength(MAX_ORDER_LINES)),
     total: money(),
     currency: currency(),
   }),
@@ -39,6 +39,6 @@ export const StockReleased = defineEvent({
   version: 1,
   schema: z.object({
     orderId: id(),
-    items: z.array(reservedItem()).check(z.minLength(1)),
+    items: z.array(reservedItem()).check(z.minLength(1), z.maxLength(MAX_ORDER_LINES)),
   }),
 });

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { defineEvent } from './contract';
-import { currency, id, lineItem, money, timestamp } from './schemas';
+import { currency, id, lineItem, MAX_ORDER_LINES, money, text, timestamp } from './schemas';
 
 export const ORDERS_SOURCE = 'shop.orders';
 
@@ -12,7 +12,7 @@ export const OrderPlaced = defineEvent({
   schema: z.object({
     orderId: id(),
     customerId: id(),
-    items: z.array(lineItem()).check(z.minLength(1), z.maxLength(25)),
+    items: z.array(lineItem()).check(z.minLength(1), z.maxLength(MAX_ORDER_LINES)),
     currency: currency(),
     total: money(),
     placedAt: timestamp(),
@@ -36,6 +36,6 @@ export const OrderStatusChanged = defineEvent({
     customerId: z.optional(id()),
     from: z.nullable(z.enum(ORDER_STATUSES)),
     to: z.enum(ORDER_STATUSES),
-    reason: z.optional(z.string()),
+    reason: z.optional(text()),
   }),
 });

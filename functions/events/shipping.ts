@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { defineEvent } from './contract';
-import { id, timestamp } from './schemas';
+import { id, text, timestamp } from './schemas';
 
 export const SHIPPING_SOURCE = 'shop.shipping';
 
@@ -11,7 +11,7 @@ export const ShipmentScheduled = defineEvent({
   schema: z.object({
     orderId: id(),
     shipmentId: id(),
-    carrier: z.string().check(z.minLength(1)),
+    carrier: text(),
     eta: timestamp(),
   }),
 });

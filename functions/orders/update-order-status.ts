@@ -35,7 +35,9 @@ export function targetStatus(event: StatusEvent): { status: OrderStatus; reason?
     case ShipmentScheduled.detailType:
       return { status: 'SHIPPED', attributes: { shipmentId: String(data['shipmentId']) } };
     default:
-      return { status: 'DELIVERED' };
+      // The carrier names the shipment too: an order whose ShipmentScheduled arrives after the
+      // delivery (ignored then as stale) still knows its shipment.
+      return { status: 'DELIVERED', attributes: { shipmentId: String(data['shipmentId']) } };
   }
 }
 
