@@ -46,28 +46,21 @@ interface SagaPath {
   readonly final: { status: OrderStatus; cancelReason?: string; shipmentId?: string };
 }
 
+/** The events of a paid order, up to the carrier's delivery. */
+const paidAndShipped = (id: string): AnyEvent[] => [
+  fromFile(OrderPlaced, 'shop.orders/order-placed.json', id),
+  fromFile(StockReserved, 'shop.inventory/stock-reserved.json', id),
+  fromFile(PaymentAuthorized, 'shop.payments/payment-authorized.json', id),
+  fromFile(ShipmentScheduled, 'shop.shipping/shipment-scheduled.json', id),
+];
+
 const PATHS: SagaPath[] = [
   {
     name: 'delivered',
-    events: (id) => [
-      fromFile(OrderPlaced, 'shop.orders/order-placed.json', id),
-      fromFile(StockReserved, 'shop.inventory/stock-reserved.json', id),
-      fromFile(PaymentAuthorized, 'shop.payments/payment-authorized.json', id),
-      fromFile(ShipmentScheduled, 'shop.shipping/shipment-scheduled.json', id),
-      fromFile(ShipmentDelivered, 'carrier.webhooks/shipment-delivered.json', id),
-    ],
+    events: (id) => [...paidAndShipped(id), fromFile(ShipmentDelivered, 'carrier.webhooks/shipment-delivered.json', id)],
     final: { status: 'DELIVERED', shipmentId: 'SHP-ord-1001' },
   },
-  {
-    name: 'shipped',
-    events: (id) => [
-      fromFile(OrderPlaced, 'shop.orders/order-placed.json', id),
-      fromFile(StockReserved, 'shop.inventory/stock-reserved.json', id),
-      fromFile(PaymentAuthorized, 'shop.payments/payment-authorized.json', id),
-      fromFile(ShipmentScheduled, 'shop.shipping/shipment-scheduled.json', id),
-    ],
-    final: { status: 'SHIPPED', shipmentId: 'SHP-ord-1001' },
-  },
+  { name: 'shipped', events: paidAndShipped, final: { status: 'SHIPPED', shipmentId: 'SHP-ord-1001' } },
   {
     name: 'out of stock',
     events: (id) => [fromFile(OrderPlaced, 'shop.orders/order-placed.json', id), fromFile(StockRejected, 'shop.inventory/stock-rejected.json', id)],
