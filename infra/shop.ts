@@ -6,18 +6,19 @@ import { NotificationsStack } from './stacks/notifications-stack';
 import { OrdersStack } from './stacks/orders-stack';
 import { PaymentsStack } from './stacks/payments-stack';
 import { ShippingStack } from './stacks/shipping-stack';
+import type { HopTuning } from './stacks/service-stack';
 import { stageFromContext } from './stacks/stage';
 
 /**
  * Composes the shop's stacks for the stage in context. Region and account come from the CLI's
  * environment at deploy time (environment-agnostic stacks), so nothing assumes either.
  */
-export function buildShop(app: App) {
+export function buildShop(app: App, options: { hopTuning?: HopTuning } = {}) {
   const stage = stageFromContext(app.node.tryGetContext('stage'));
   const prefix = `Shop-${stage.name}`;
   const base: StackProps = { tags: { app: 'shop-event-pipeline', stage: stage.name } };
   const bus = new EventBusStack(app, `${prefix}-EventBus`, base);
-  const service = { ...base, stage, domainBus: bus.domainBus };
+  const service = { ...base, stage, domainBus: bus.domainBus, ...(options.hopTuning === undefined ? {} : { hopTuning: options.hopTuning }) };
   return {
     stage,
     bus,

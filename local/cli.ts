@@ -1,15 +1,18 @@
 /**
- * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file F] [--quiet]`
+ * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file F] [--quiet] [--faults default|F.json|JSON] [--seed n]`
  * Starts the local cloud, deploys the synthesized app (synthesizing it first when stale) and serves
  * until SIGINT or SIGTERM. Prints `ready <endpoint>` once it accepts requests.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAssembly } from './assembly/ensure-assembly';
 import { startLocalCloud } from './cloud';
+import { faultConfigFromOption, Faults } from './faults/faults';
 import { prefixLogLine } from './lambda/log-lines';
 
-const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]`;
+const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]
+                      [--faults default|faults.json|'{"handlers":{"handlerError":0.05}}'] [--seed 1]`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +23,8 @@ async function main(): Promise<void> {
       app: { type: 'string' },
       'outputs-file': { type: 'string', default: path.join('.local', 'cdk-outputs.json') },
       quiet: { type: 'boolean', default: false },
+      faults: { type: 'string' },
+      seed: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -34,8 +39,12 @@ async function main(): Promise<void> {
   const color = process.stderr.isTTY === true;
   const app = values['no-app'] ? undefined : (values.app ?? ensureAssembly(undefined, log));
   const outputsFile = path.resolve(values['outputs-file']);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
+  const faults = values.faults === undefined ? undefined : new Faults({ ...faultConfigFromOption(values.faults, (file) => fs.readFileSync(file, 'utf8')), seed });
   const started = Date.now();
   const cloud = await startLocalCloud({
+    ...(faults === undefined ? {} : { faults }),
     port,
     host: values.host,
     log,
@@ -49,6 +58,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping the local cloud`);
+    if (faults !== undefined) log(`faults injected: ${faults.total} ${JSON.stringify(faults.counts)}`);
     cloud.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -67,6 +77,7 @@ async function main(): Promise<void> {
     if (deployed) log(`stack outputs (cdk deploy --outputs-file format): ${path.relative(process.cwd(), outputsFile)}`);
     log(`AWS CLI:  aws --endpoint-url ${cloud.endpoint} sqs list-queues   (any credentials, region ${cloud.region})`);
     log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
+    if (faults !== undefined) log(`faults:   injected with seed ${seed}: ${JSON.stringify(faults.config)}`);
     log(`settle:   curl -X POST ${cloud.endpoint}/_local/settle?timeoutMs=30000`);
   }
 }

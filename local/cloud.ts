@@ -7,6 +7,7 @@ import { SystemClock, type Clock } from './clock';
 import type { DeliveryFault } from './eventbridge/delivery';
 import { DeliveryError } from './eventbridge/delivery';
 import { EventBridgeService } from './eventbridge/eventbridge-service';
+import { CapacityMeter } from './dynamodb/capacity-meter';
 import { dynamoDbProxy } from './dynamodb/dynamodb-proxy';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local';
 import { Gateway, type GatewayService, type RawGatewayService } from './gateway/server';
@@ -41,6 +42,8 @@ export interface LocalCloudOptions {
   readonly log?: (message: string) => void;
   /** Receives each line a handler prints. */
   readonly onHandlerLog?: (functionName: string, line: string) => void;
+  /** Meter DynamoDB's consumed capacity (for the cost model; costs a parse of each request). @default false */
+  readonly meterDynamoDb?: boolean;
 }
 
 /** The running local cloud: its endpoint, services, clock and deployed app. */
@@ -53,9 +56,11 @@ export interface LocalCloud {
   readonly eventBridge: EventBridgeService;
   readonly lambda: LambdaService;
   readonly dynamodb?: DynamoDbLocal;
+  /** DynamoDB's consumed capacity, when `meterDynamoDb` was asked. */
+  readonly dynamodbMeter?: CapacityMeter;
   readonly deployment?: Deployment;
-  /** Resolves once settled (or at the deadline, saying what is pending). */
-  settle(timeoutMs?: number): Promise<SettleResult>;
+  /** Resolves once settled (or at the deadline, saying what is pending); `warp: false` waits out timers in real time. */
+  settle(timeoutMs?: number, options?: { warp?: boolean }): Promise<SettleResult>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +116,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
 
   let dynamodb: DynamoDbLocal | undefined;
+  const dynamodbMeter = options.meterDynamoDb ? new CapacityMeter() : undefined;
   const cleanup: Array<() => Promise<void> | void> = [];
   try {
     if (options.dynamodb ?? options.app !== undefined) {
@@ -124,6 +130,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         ? []
         : [
             dynamoDbProxy(dynamodb, {
+              ...(dynamodbMeter === undefined ? {} : { meter: dynamodbMeter }),
               ...(faults === undefined
                 ? {}
                 : { fault: (operation: string) => (operation === 'TransactWriteItems' && faults.roll('transactionConflict') ? 'conflict' : faults.roll('dynamodbThrottle') ? 'throttle' : undefined) }),
@@ -174,8 +181,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       eventBridge,
       lambda,
       ...(dynamodb === undefined ? {} : { dynamodb }),
+      ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
       ...(deployment === undefined ? {} : { deployment }),
-      settle: (timeoutMs) => settler!.settle(timeoutMs),
+      settle: (timeoutMs, settleOptions) => settler!.settle(timeoutMs, settleOptions),
       stop: async () => {
         for (const mapping of mappings) mapping.stop();
         for (const queue of sqs.allQueues()) queue.cancelWaits();

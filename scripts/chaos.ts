@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --orders <n> --seed <s> [--json] [--faults file.json]`: places n orders on the
+ * `npm run chaos -- --orders <n> --seed <s> [--json] [--faults default|file.json|JSON]`: places n orders on the
  * local cloud under the default fault mix (handler errors, timeouts and crashes, DynamoDB throttling
  * and transaction conflicts, PutEvents failures, duplicate deliveries and receives, reordering),
  * waits until settled, redrives every DLQ once, waits again, then checks the invariants: every order
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAssembly } from '../local/assembly/ensure-assembly';
 import { startLocalCloud } from '../local/cloud';
-import { DEFAULT_FAULT_MIX, Faults, parseFaultConfig } from '../local/faults/faults';
+import { faultConfigFromOption, Faults } from '../local/faults/faults';
 import { prefixLogLine } from '../local/lambda/log-lines';
 import { Publisher } from '../functions/shared/publisher';
 import { peek, reasonOf, redrive } from './operator/dead-letters';
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const seed = Number(values.seed);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--orders must be a positive integer, got "${values.orders}"`);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${values.seed}"`);
-  const config = values.faults === undefined ? DEFAULT_FAULT_MIX : parseFaultConfig(fs.readFileSync(values.faults, 'utf8'), values.faults);
+  const config = faultConfigFromOption(values.faults ?? 'default', (file) => fs.readFileSync(file, 'utf8'));
   const faults = new Faults({ ...config, seed });
   const started = Date.now();
   const progress = new Progress(started);

@@ -11,7 +11,15 @@ export interface ServiceStackProps extends StackProps {
   readonly stage: Stage;
   /** The domain bus the service consumes from and publishes to. */
   readonly domainBus: events.IEventBus;
+  /**
+   * How every hop of the service polls its queue, over the construct's defaults and the service's
+   * choices (the benchmark's naive baseline sets batch size 1 and no batching window).
+   * @default - the construct's defaults
+   */
+  readonly hopTuning?: HopTuning;
 }
+
+export type HopTuning = Pick<QueuedEventHandlerProps, 'batchSize' | 'maxBatchingWindow'>;
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
 
@@ -19,11 +27,13 @@ const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
 export abstract class ServiceStack extends Stack {
   protected readonly stage: Stage;
   protected readonly domainBus: events.IEventBus;
+  private readonly hopTuning: HopTuning;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
     this.domainBus = props.domainBus;
+    this.hopTuning = props.hopTuning ?? {};
   }
 
   /** The service's own table, with its `<name>TableName` output. */
@@ -40,6 +50,7 @@ export abstract class ServiceStack extends Stack {
       entry: path.join(FUNCTIONS_DIR, `${handler}.ts`),
       logRemovalPolicy: this.stage.removalPolicy,
       ...props,
+      ...this.hopTuning,
     });
     outputHop(this, name, hop);
     return hop;

@@ -24,12 +24,17 @@ function newestChange(entry: string): number {
  * Synthesizes the app (`cdk synth`) when the cloud assembly is missing or older than the sources it
  * is built from, so commands that read `cdk.out` never run stale handler code.
  */
-export function ensureAssembly(directory = path.join(ROOT, 'cdk.out'), log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string {
+export function ensureAssembly(
+  directory = path.join(ROOT, 'cdk.out'),
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  /** Another app entry than cdk.json's (`npx tsx bench/naive-app.ts`); its file counts as a source. */
+  app?: { command: string; entry: string },
+): string {
   const manifest = path.join(directory, 'manifest.json');
   const built = fs.existsSync(manifest) ? fs.statSync(manifest).mtimeMs : 0;
-  const sources = Math.max(...SOURCES.map((s) => path.join(ROOT, s)).filter(fs.existsSync).map(newestChange));
+  const sources = Math.max(...[...SOURCES, ...(app === undefined ? [] : [app.entry])].map((s) => path.join(ROOT, s)).filter(fs.existsSync).map(newestChange));
   if (built >= sources) return directory;
   log(built === 0 ? 'no cloud assembly yet: synthesizing (cdk synth)...' : 'sources changed since the last synth: synthesizing (cdk synth)...');
-  execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', directory], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['cdk', 'synth', '--quiet', '--output', directory, ...(app === undefined ? [] : ['--app', app.command])], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return directory;
 }

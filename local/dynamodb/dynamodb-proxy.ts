@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { RawGatewayService } from '../gateway/server';
+import { CapacityMeter } from './capacity-meter';
 import type { DynamoDbLocal } from './dynamodb-local';
 
 /**
@@ -11,7 +12,7 @@ export type DynamoFault = (operation: string) => 'throttle' | 'conflict' | undef
 
 const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems']);
 
-export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; fault?: DynamoFault } = {}): RawGatewayService {
+export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; fault?: DynamoFault; meter?: CapacityMeter } = {}): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   return {
     targetPrefix: 'DynamoDB_20120810',
@@ -22,11 +23,23 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
       options.onRequest?.(operation);
       const fault = DATA_OPERATIONS.has(operation) ? options.fault?.(operation) : undefined;
       if (fault !== undefined) return injectFault(fault, operation, body, response);
+      const metered = options.meter !== undefined && CapacityMeter.meters(operation) ? meteredRequest(options.meter, operation, body) : undefined;
+      const sent = metered?.body ?? body;
       const upstream = http.request(
-        { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': body.length }, agent },
+        { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': sent.length }, agent },
         (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
+          if (metered === undefined) {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+            return;
+          }
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.on('end', () => {
+            const { headers, body: answered } = metered.answer(answer.statusCode ?? 502, answer.headers, Buffer.concat(chunks));
+            response.writeHead(answer.statusCode ?? 502, headers);
+            response.end(answered);
+          });
         },
       );
       upstream.on('error', (error) => {
@@ -35,7 +48,40 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
         response.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text) });
         response.end(text);
       });
-      upstream.end(body);
+      upstream.end(sent);
+    },
+  };
+}
+
+/**
+ * A request the meter sees: asked for its consumed capacity (unless the client asked already), and
+ * answered without it when the client did not ask, so clients see DynamoDB's usual response.
+ */
+function meteredRequest(meter: CapacityMeter, operation: string, body: Buffer) {
+  let request: Record<string, unknown>;
+  try {
+    request = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined; // DynamoDB Local will answer the malformed request; nothing to meter
+  }
+  const asked = request['ReturnConsumedCapacity'] !== undefined && request['ReturnConsumedCapacity'] !== 'NONE';
+  meter.begin(operation, request);
+  return {
+    body: asked ? body : Buffer.from(JSON.stringify({ ...request, ReturnConsumedCapacity: 'INDEXES' })),
+    answer(status: number, headers: http.IncomingHttpHeaders, answered: Buffer): { headers: http.IncomingHttpHeaders; body: Buffer } {
+      let parsed: Record<string, unknown> = {};
+      try {
+        parsed = JSON.parse(answered.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        // not JSON: counted as a request without capacity
+      }
+      meter.end(operation, request, status, parsed);
+      if (asked || parsed['ConsumedCapacity'] === undefined) return { headers, body: answered };
+      delete parsed['ConsumedCapacity'];
+      const text = Buffer.from(JSON.stringify(parsed));
+      // The body changed, so DynamoDB's checksum of it no longer holds; clients check it only when present.
+      const { 'x-amz-crc32': _checksum, ...rest } = headers;
+      return { headers: { ...rest, 'content-length': String(text.length) }, body: text };
     },
   };
 }

@@ -52,6 +52,8 @@ export class Deliveries {
   /** Deliveries started and not yet delivered, dead-lettered or dropped (for settling). */
   pending = 0;
   readonly stats = { delivered: 0, retried: 0, deadLettered: 0, dropped: 0 };
+  /** Deliveries by the target's service (`sqs`, `events`, `lambda`): each one a request AWS bills to it. */
+  readonly deliveredTo = new Map<string, number>();
 
   constructor(private readonly options: DeliveryOptions) {}
 
@@ -73,6 +75,8 @@ export class Deliveries {
       if (injected !== undefined) throw injected;
       await target.send(target.payload(event), event);
       this.stats.delivered++;
+      const service = target.arn.split(':')[2] ?? 'unknown';
+      this.deliveredTo.set(service, (this.deliveredTo.get(service) ?? 0) + 1);
       this.pending--;
       return;
     } catch (error) {

@@ -143,3 +143,13 @@ export function parseFaultConfig(text: string, source: string): FaultConfig {
   }
   return config as FaultConfig;
 }
+
+/**
+ * The fault configuration a command-line option names: `default` (the chaos run's mix), inline JSON
+ * (`'{"handlers":{"handlerError":0.1}}'`), or a JSON file.
+ */
+export function faultConfigFromOption(value: string, readFile: (file: string) => string): FaultConfig {
+  if (value === 'default') return DEFAULT_FAULT_MIX;
+  if (value.trimStart().startsWith('{')) return parseFaultConfig(value, '--faults');
+  return parseFaultConfig(readFile(value), value);
+}

@@ -1,3 +1,4 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -37,5 +38,33 @@ describe('npm run local', () => {
   it('refuses a bad port with a message naming it', async () => {
     const local = startLocal(['--port', 'eighty', '--no-app']);
     await expect(local.ready).rejects.toThrow(/exited with 1/);
+  }, 30_000);
+
+  it('injects the faults it is given, seeded, and counts them when it stops', async () => {
+    // Prepare: every PutEvents entry fails, from an inline configuration.
+    const local = startLocal(['--port', '0', '--no-app', '--faults', '{"putEventsFailure":1}', '--seed', '7']);
+    let stderr = '';
+    local.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const endpoint = await local.ready;
+    const events = new EventBridgeClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+    // Act
+    const result = await events.send(new PutEventsCommand({ Entries: [{ Source: 'test', DetailType: 'T', Detail: '{}' }, { Source: 'test', DetailType: 'T', Detail: '{}' }] }));
+    events.destroy();
+    local.child.kill('SIGTERM');
+    await local.exited;
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(2);
+    expect(result.Entries?.map((e) => e.ErrorCode)).toEqual(['InternalFailure', 'InternalFailure']);
+    expect(stderr).toMatch(/faults injected: 2 .*"putEventsFailure":2/);
+  }, 30_000);
+
+  it('refuses a fault configuration with a rate out of range, naming it', async () => {
+    const local = startLocal(['--port', '0', '--no-app', '--faults', '{"dynamodbThrottle":2}']);
+    let stderr = '';
+    local.child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await expect(local.ready).rejects.toThrow(/exited with 1/);
+    expect(stderr).toMatch(/dynamodbThrottle/);
   }, 30_000);
 });
