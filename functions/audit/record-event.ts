@@ -18,7 +18,8 @@ export const handler = sqsConsumer(CATALOG, async (event, log) => {
         TableName: tableName,
         Item: {
           pk: `ORDER#${event.metadata.correlationId}`,
-          sk: `${event.time}#${event.id}`,
+          // Deterministic per event (a second copy is a no-op), in the order the events happened.
+          sk: `${event.metadata.occurredAt ?? event.time}#${event.id}`,
           eventId: event.id,
           source: event.contract.source,
           detailType: event.contract.detailType,

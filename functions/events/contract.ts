@@ -13,6 +13,12 @@ export interface EventMetadata {
   readonly version: number;
   /** The id of the order this event belongs to, carried through the whole saga for log correlation. */
   readonly correlationId: string;
+  /**
+   * When the producer created the event, to the millisecond (EventBridge's `time` has whole seconds).
+   * It orders an order's timeline when several of its events fall within one second. Optional, so
+   * events from producers that predate it stay valid.
+   */
+  readonly occurredAt?: string;
 }
 
 export interface Detail<T> {
@@ -62,6 +68,7 @@ z.config(en());
 const metadataSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
   correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  occurredAt: z.optional(z.iso.datetime({ offset: true })),
 });
 
 const envelopeSchema = z.object({

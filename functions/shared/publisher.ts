@@ -11,7 +11,7 @@ export function eventEntry<C extends EventContract>(
   return {
     Source: contract.source,
     DetailType: contract.detailType,
-    Detail: JSON.stringify({ metadata: { version: contract.version, correlationId }, data }),
+    Detail: JSON.stringify({ metadata: { version: contract.version, correlationId, occurredAt: new Date().toISOString() }, data }),
   };
 }
 

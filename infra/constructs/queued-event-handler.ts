@@ -53,7 +53,12 @@ export interface QueuedEventHandlerProps {
   readonly maxReceiveCount?: number;
   /** Records per invocation. @default 10 */
   readonly batchSize?: number;
-  /** How long to gather records before invoking. @default Duration.seconds(1) */
+  /**
+   * How long to gather records before invoking. None by default: every hop of the saga would add it
+   * to an order's latency (4 sequential hops: p99 4.3 s at half the peak with 1 s, 1.0 s with none,
+   * measured by `npm run bench`), while batches still fill under load. A window saves invocations at
+   * low traffic (about 10 % of the bill measured at half the peak). @default Duration.seconds(0)
+   */
   readonly maxBatchingWindow?: Duration;
   /** Concurrent invocations the event source may reach (2-1000). @default 5 */
   readonly maxConcurrency?: number;
@@ -119,7 +124,7 @@ export class QueuedEventHandler extends Construct {
     this.function = this.createFunction(props, timeout);
     this.eventSource = new SqsEventSource(this.queue, {
       batchSize: props.batchSize ?? 10,
-      maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(1),
+      maxBatchingWindow: props.maxBatchingWindow ?? Duration.seconds(0),
       maxConcurrency: props.maxConcurrency ?? 5,
       reportBatchItemFailures: true,
     });

@@ -39,7 +39,7 @@ describe('orders/record-order', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(await order('ord-1001')).toMatchObject({ status: 'PLACED', customerId: 'cust-42', total: 128.9, currency: 'EUR' });
     expect(events.details('OrderStatusChanged')).toEqual([
-      { metadata: { version: 1, correlationId: 'ord-1001' }, data: { orderId: 'ord-1001', customerId: 'cust-42', from: null, to: 'PLACED' } },
+      { metadata: { version: 1, correlationId: 'ord-1001', occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*\.\d{3}Z$/) }, data: { orderId: 'ord-1001', customerId: 'cust-42', from: null, to: 'PLACED' } },
     ]);
     expect(events.published[0]).toMatchObject({ Source: 'shop.orders', EventBusName: 'domain-bus' });
   });

@@ -45,9 +45,13 @@ describe('Publisher', () => {
     expect(mock.commandCalls(PutEventsCommand).length).toBe(8);
   });
 
-  it('builds a versioned entry carrying the correlation id', () => {
+  it('builds a versioned entry carrying the correlation id and when it occurred, to the millisecond', () => {
+    const before = Date.now();
     const built = eventEntry(OrderPlaced, { orderId: 'o', customerId: 'c', items: [{ sku: 's', quantity: 1, unitPrice: 1 }], currency: 'EUR', total: 1, placedAt: '2026-01-01T00:00:00Z' }, 'o');
     expect(built).toMatchObject({ Source: 'shop.orders', DetailType: 'OrderPlaced' });
-    expect(JSON.parse(built.Detail!).metadata).toEqual({ version: 1, correlationId: 'o' });
+    const metadata = JSON.parse(built.Detail!).metadata as { occurredAt: string };
+    expect(metadata).toEqual({ version: 1, correlationId: 'o', occurredAt: expect.stringMatching(/\.\d{3}Z$/) });
+    expect(Date.parse(metadata.occurredAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(metadata.occurredAt)).toBeLessThanOrEqual(Date.now());
   });
 });

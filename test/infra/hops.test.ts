@@ -39,7 +39,7 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
       const props = mapping.Properties!;
       expect(props['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
       expect(props['BatchSize']).toBe(10);
-      expect(props['MaximumBatchingWindowInSeconds']).toBe(1);
+      expect(props['MaximumBatchingWindowInSeconds']).toBe(0);
       expect(props['ScalingConfig']).toEqual({ MaximumConcurrency: 5 });
       const queue = queues[refId(props['EventSourceArn'])!]!;
       const redrive = queue.Properties!['RedrivePolicy'] as { deadLetterTargetArn: unknown; maxReceiveCount: number };
