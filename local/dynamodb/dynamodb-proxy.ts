@@ -43,6 +43,7 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
         },
       );
       upstream.on('error', (error) => {
+        metered?.answer(500, {}, Buffer.from('{}')); // the request is over for the meter too
         if (response.headersSent) return response.destroy();
         const text = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `DynamoDB Local is not reachable: ${error.message}` });
         response.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text) });
