@@ -144,7 +144,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       services,
       rest: [{ pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambda.http(request, body, url) }],
       controls: {
-        'GET /_local/health': async () => ({ status: 200, body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])) } }),
+        // `clock`: the cloud's time, ahead of the wall clock by the idle time settling skipped; event
+        // times, archives and replay windows are in it.
+        'GET /_local/health': async () => ({
+          status: 200,
+          body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])), clock: new Date(clock.now()).toISOString(), clockAheadMs: Math.max(0, Math.round(clock.now() - Date.now())) },
+        }),
         'POST /_local/settle': async (_request, _body, url) => {
           const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 60_000);
           const result = await settler!.settle(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);

@@ -14,7 +14,7 @@ export interface ChaosState {
 export interface ChaosReport {
   final: number;
   inDlq: number;
-  /** Orders neither final nor parked, plus events the audit store misses that no DLQ holds. */
+  /** Orders neither final nor parked, events the audit store misses that no DLQ holds, states never published. */
   lost: number;
   duplicateEffects: number;
   conservationErrors: number;
@@ -38,7 +38,7 @@ function eventOf(body: string): { id?: string; orderId?: string } {
 
 /**
  * Checks what a chaos run must leave behind: every order final or parked in a DLQ with its reason;
- * no event lost on the way to the audit store; no saga step published twice for an order, no
+ * no event lost on the way to the audit store, no state whose event was never published; no saga step published twice for an order, no
  * notification twice, no event twice in the audit store; per sku, initial stock = available + reserved,
  * and reserved = the sum of the reservations held.
  */
@@ -53,11 +53,34 @@ export function checkInvariants(state: ChaosState): ChaosReport {
     if (orderId !== undefined) parkedOrders.set(orderId, `${message.queue}: ${message.reason}`);
   }
 
+  // What the audit store says was published per order: the statuses it was told of, whether stock was released.
+  const announced = new Set<string>();
+  for (const item of state.audit) {
+    const orderId = String(item['pk']).replace(/^ORDER#/, '');
+    if (item['detailType'] === 'OrderStatusChanged') announced.add(`${orderId} ${String((item['data'] as { to?: unknown } | undefined)?.to)}`);
+    if (item['detailType'] === 'StockReleased') announced.add(`${orderId} StockReleased`);
+  }
+  // A state whose event was never published is lost too: the customer is never told, the audit misses it
+  // (a delivery that died between its commit and its PutEvents, and a redelivery that saw nothing to do).
+  const unannounced = (orderId: string, what: string, problem: string) => {
+    if (announced.has(`${orderId} ${what}`) || parkedOrders.has(orderId)) return;
+    report.lost++;
+    report.problems.push(problem);
+  };
+  for (const item of state.inventory) {
+    if (item['sk'] === 'RESERVATION' && item['status'] === 'RELEASED') {
+      const orderId = String(item['orderId']);
+      unannounced(orderId, 'StockReleased', `the reservation of order ${orderId} was released but StockReleased was never published`);
+    }
+  }
+
   for (const orderId of state.placed) {
     const order = orders.get(orderId);
     const status = String(order?.['status'] ?? 'MISSING');
-    if (FINAL.has(status) || (status === 'CANCELLED' && typeof order?.['cancelReason'] === 'string' && order['cancelReason'] !== '')) report.final++;
-    else if (parkedOrders.has(orderId)) {
+    if (FINAL.has(status) || (status === 'CANCELLED' && typeof order?.['cancelReason'] === 'string' && order['cancelReason'] !== '')) {
+      report.final++;
+      unannounced(orderId, status, `order ${orderId} is ${status} but its change to ${status} was never published`);
+    } else if (parkedOrders.has(orderId)) {
       report.inDlq++;
       report.parked.push(`${orderId} (${status}) ${parkedOrders.get(orderId)}`);
     } else {

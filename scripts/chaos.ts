@@ -75,7 +75,8 @@ async function main(): Promise<number> {
       inventory: await shop.scan(shop.table('Inventory')),
       audit: await shop.scan(shop.table('Audit')),
       notifications: await shop.scan(shop.table('Notifications')),
-      archivedEventIds: archived.map((e) => e.id),
+      // Events are known by their producer's id, which a re-publication keeps (EventBridge's changes).
+      archivedEventIds: archived.map((e) => (e.detail as { metadata?: { eventId?: string } } | undefined)?.metadata?.eventId ?? e.id),
       dlqMessages,
       initialStock: Object.fromEntries(products.map((p) => [p.sku, p.stock])),
     });

@@ -19,6 +19,12 @@ export interface EventMetadata {
    * events from producers that predate it stay valid.
    */
   readonly occurredAt?: string;
+  /**
+   * The producer's id for this event, the same however often it is published: a delivery that died
+   * after PutEvents and before recording it publishes the stored event again, and EventBridge gives
+   * each PutEvents a new `id`. Consumers deduplicate on it. Optional, as `occurredAt`.
+   */
+  readonly eventId?: string;
 }
 
 export interface Detail<T> {
@@ -44,6 +50,7 @@ export type EventData<C extends EventContract> = z.infer<C['schema']>;
 /** A validated event: the EventBridge envelope plus the typed payload. */
 export interface ParsedEvent<C extends EventContract = EventContract> {
   readonly contract: C;
+  /** The event's identity: the producer's `metadata.eventId` when it set one, else EventBridge's `id`. */
   readonly id: string;
   readonly time: string;
   readonly metadata: EventMetadata;
@@ -69,6 +76,7 @@ const metadataSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
   correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
   occurredAt: z.optional(z.iso.datetime({ offset: true })),
+  eventId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 const envelopeSchema = z.object({
@@ -111,7 +119,7 @@ export function parseEvent<C extends EventContract>(contracts: readonly C[], inp
   if (!parsed.success) {
     throw new InvalidEventError(`invalid ${contract.detailType}: ${describeIssues(parsed.error)}`);
   }
-  return { contract, id: event.id, time: event.time, metadata, data: parsed.data as EventData<C> };
+  return { contract, id: metadata.eventId ?? event.id, time: event.time, metadata, data: parsed.data as EventData<C> };
 }
 
 /** The shape a test or a producer builds; matches the `EventBridgeEvent` type of aws-lambda. */

@@ -20,7 +20,9 @@ export const handler = sqsConsumer([PaymentDeclined], async (event, log) => {
     new GetCommand({ TableName: tableName, Key: reservationKey(orderId), ConsistentRead: true }),
   );
   if (reservation?.['status'] !== 'RESERVED') {
-    log.info('nothing to release', { reservationStatus: reservation?.['status'] ?? 'none' });
+    // RELEASED may be this event's own doing, by a delivery that died before publishing StockReleased.
+    if (await ledger.completeIfApplied(event.id)) log.info('reservation already released by this event');
+    else log.info('nothing to release', { reservationStatus: reservation?.['status'] ?? 'none' });
     return;
   }
   const lines = reservation['items'] as ReservedLine[];

@@ -54,7 +54,9 @@ export const handler = sqsConsumer(STATUS_EVENTS, async (event, log) => {
     const { Item: current } = await dynamo.send(new GetCommand({ TableName: tableName, Key: orderKey(orderId), ConsistentRead: true }));
     const currentRank = typeof current?.['statusRank'] === 'number' ? current['statusRank'] : 0;
     if (currentRank >= rank) {
-      log.info('stale status event ignored', { current: current?.['status'], ignored: target.status });
+      // The status may be this event's own doing, by a delivery that died before publishing it.
+      if (await ledger.completeIfApplied(event.id)) log.info('status event already applied', { status: target.status });
+      else log.info('stale status event ignored', { current: current?.['status'], ignored: target.status });
       return;
     }
     const from = (current?.['status'] as OrderStatus | undefined) ?? null;

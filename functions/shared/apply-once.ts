@@ -98,15 +98,27 @@ export class EffectLedger {
   }
 
   /**
+   * For a handler that read its state and found nothing left to do for an event (a status already
+   * reached, a reservation already released): that state may be this very event's own effect, committed
+   * by a delivery that crashed or timed out before it published the outcome. Then the outcome is still
+   * owed and is published now (as `publishIfOwed` does). Returns whether the event had been applied.
+   */
+  async completeIfApplied(eventId: string): Promise<boolean> {
+    return this.publishIfOwed(eventId);
+  }
+
+  /**
    * A copy of an event that was committed before: if its outcome is not published yet, take over the
    * publication once the committing delivery's lease has run out (it crashed or gave up); while the
    * lease runs, fail this record so it is retried, instead of publishing the outcome twice.
+   * Returns whether the event had been applied (its marker exists).
    */
-  private async publishIfOwed(eventId: string): Promise<void> {
+  private async publishIfOwed(eventId: string): Promise<boolean> {
     const { Item } = await this.props.dynamo.send(
       new GetCommand({ TableName: this.props.tableName, Key: markerKey(eventId), ConsistentRead: true }),
     );
-    if (Item === undefined || Item['published'] === true) return;
+    if (Item === undefined) return false;
+    if (Item['published'] === true) return true;
     const now = Date.now();
     try {
       await this.props.dynamo.send(
@@ -123,6 +135,7 @@ export class EffectLedger {
       throw new OutcomePublicationInProgressError(`the outcome of event ${eventId} is being published by another delivery; retry later`);
     }
     await this.publishAndMark(eventId, JSON.parse(String(Item['outcome'])) as PutEventsRequestEntry[]);
+    return true;
   }
 
   private async publishAndMark(eventId: string, outcome: readonly PutEventsRequestEntry[]): Promise<void> {

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventContract, EventData } from '../events/contract';
 import { PublishError } from './errors';
 
-/** An entry ready for PutEvents, built from a contract so its detail is typed and versioned. */
+/**
+ * An entry ready for PutEvents, built from a contract so its detail is typed and versioned, with an
+ * id of its own that stays the same when the entry is published again (see `EventMetadata.eventId`).
+ */
 export function eventEntry<C extends EventContract>(
   contract: C,
   data: EventData<C>,
@@ -11,7 +15,7 @@ export function eventEntry<C extends EventContract>(
   return {
     Source: contract.source,
     DetailType: contract.detailType,
-    Detail: JSON.stringify({ metadata: { version: contract.version, correlationId, occurredAt: new Date().toISOString() }, data }),
+    Detail: JSON.stringify({ metadata: { version: contract.version, correlationId, occurredAt: new Date().toISOString(), eventId: randomUUID() }, data }),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { MidwayFault, SandboxFault } from '../lambda/sandbox';
+
 /**
  * Fault injection for the local cloud: seeded and reproducible, off unless asked for. Each kind of
  * fault has a rate (0..1) drawn from one seeded generator, and every injected fault is counted.
@@ -5,9 +7,9 @@
 export interface FaultRates {
   /** The handler throws instead of running. */
   readonly handlerError?: number;
-  /** The handler hangs past its timeout. */
+  /** The handler stops at a random point of its work and the invocation times out. */
   readonly handlerTimeout?: number;
-  /** The sandbox process dies mid-invocation. */
+  /** The sandbox process dies at a random point of the handler's work. */
   readonly sandboxCrash?: number;
 }
 
@@ -53,6 +55,9 @@ export type FaultKind =
   | 'duplicateReceive'
   | 'reorder';
 
+/** A timeout or crash strikes at one of a handler's first this many requests (a record takes 2–5). */
+const MIDWAY_REQUESTS = 8;
+
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 function generator(seed: number): () => number {
   let state = seed >>> 0;
@@ -93,15 +98,24 @@ export class Faults {
     return this.hit(kind, rate);
   }
 
-  /** The handler fault for one invocation of a function, if any. */
-  handlerFault(functionName: string): 'error' | 'timeout' | 'crash' | undefined {
+  /**
+   * The handler fault for one invocation of a function, if any. A timeout or crash strikes at one of
+   * the handler's first MIDWAY_REQUESTS requests to AWS, before it is sent or once it is (or when the
+   * handler finishes, if it makes fewer): so it falls between a write and its PutEvents as often as anywhere.
+   */
+  handlerFault(functionName: string): SandboxFault | undefined {
     const handlers = this.config.handlers ?? {};
     const override = Object.entries(handlers.perFunction ?? {}).find(([part]) => functionName.includes(part))?.[1] ?? {};
     const rates = { ...handlers, ...override };
-    if (this.hit('handlerTimeout', rates.handlerTimeout ?? 0)) return 'timeout';
-    if (this.hit('sandboxCrash', rates.sandboxCrash ?? 0)) return 'crash';
+    if (this.hit('handlerTimeout', rates.handlerTimeout ?? 0)) return { kind: 'timeout', ...this.strikePoint() };
+    if (this.hit('sandboxCrash', rates.sandboxCrash ?? 0)) return { kind: 'crash', ...this.strikePoint() };
     if (this.hit('handlerError', rates.handlerError ?? 0)) return 'error';
     return undefined;
+  }
+
+  private strikePoint(): Pick<MidwayFault, 'request' | 'when'> {
+    const point = Math.floor(this.random() * MIDWAY_REQUESTS * 2);
+    return { request: Math.floor(point / 2) + 1, when: point % 2 === 0 ? 'before-send' : 'once-sent' };
   }
 
   /** A delay in [0, reorderMaxDelayMs) for a reordered delivery. */

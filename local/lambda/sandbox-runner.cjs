@@ -16,6 +16,26 @@ function serializeError(error) {
   return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n') };
 }
 
+// Midway faults count the invocation's HTTP requests (the AWS SDK sends each through http.request,
+// looked up at call time) and strike at the chosen one: the handler stops exactly between two calls.
+let midway;
+const strike = (fault) => {
+  if (fault.kind === 'crash') process.exit(137);
+  // A timeout: the handler stops where it is (what it sent stays sent) and the parent kills the
+  // sandbox at the deadline. Blocks without spinning; should the parent be gone, it leaves later.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, fault.deadline - Date.now()) + 5000);
+  process.exit(1);
+};
+for (const transport of [require('node:http'), require('node:https')]) {
+  const send = transport.request;
+  transport.request = function request(...args) {
+    const fault = midway;
+    if (fault === undefined || ++fault.requests !== fault.request) return send.apply(this, args);
+    if (fault.when === 'before-send') return strike(fault);
+    return send.apply(this, args).once('finish', () => strike(fault));
+  };
+}
+
 let handler;
 const initStarted = process.hrtime.bigint();
 try {
@@ -46,14 +66,17 @@ process.on('message', (message) => {
   };
   const started = process.hrtime.bigint();
   const reply = (body) => process.send({ requestId, durationMs: Number(process.hrtime.bigint() - started) / 1e6, ...body });
+  // Fault injection midway: at the handler's n-th HTTP request, or when it finishes if it makes fewer.
+  midway = fault !== null && typeof fault === 'object' ? { ...fault, deadline, requests: 0 } : undefined;
   let settled = false;
   const finish = (error, result) => {
     if (settled) return;
     settled = true;
+    if (midway !== undefined) return strike(midway);
     if (error) reply({ type: 'error', error: serializeError(error) });
     else reply({ type: 'result', result: result === undefined ? null : result });
   };
-  // Fault injection: hang past the timeout, crash the process, or fail without running the handler.
+  // Fault injection before the handler runs: hang past the timeout, crash the process, or fail.
   if (fault === 'timeout') return;
   if (fault === 'crash') process.exit(137);
   if (fault === 'error') return finish(Object.assign(new Error('handler exception injected by the local cloud'), { name: 'InjectedFault' }));

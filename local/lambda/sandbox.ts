@@ -19,7 +19,21 @@ export interface SandboxConfig {
   readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
-export type SandboxFault = 'timeout' | 'crash' | 'error';
+/**
+ * An injected failure of one invocation. The plain kinds strike before the handler runs. The midway
+ * form strikes at the handler's `request`-th HTTP request (to AWS), just before it is sent or once it
+ * is sent, or when the handler finishes, before it answers, if it makes fewer: so a timeout or crash
+ * can fall between a handler's writes and its publishing, and after a write the handler never heard
+ * back from, as it can in Lambda.
+ */
+export type SandboxFault = 'timeout' | 'crash' | 'error' | MidwayFault;
+
+export interface MidwayFault {
+  readonly kind: 'timeout' | 'crash';
+  /** Which of the invocation's HTTP requests, from 1. */
+  readonly request: number;
+  readonly when: 'before-send' | 'once-sent';
+}
 
 export interface InvokeOutcome {
   readonly ok: boolean;

@@ -1,4 +1,4 @@
-import { CATALOG, OrderPlaced, parseEvent } from '../../functions/events';
+import { CATALOG, OrderPlaced, parseEvent, type CatalogEvent } from '../../functions/events';
 import { ConfigurationError, InvalidEventError } from '../../functions/shared/errors';
 import { requireEnv, requireNumberEnv } from '../../functions/shared/env';
 import { listTestEvents, loadTestEvent } from '../support/events';
@@ -20,6 +20,16 @@ describe('event catalog', () => {
     ['invalid/order-placed-wrong-types.json', 'invalid OrderPlaced: customerId: Invalid input: expected string, received number'],
   ])('rejects %s, naming the fault', (file, message) => {
     expect(() => parseEvent([OrderPlaced], loadTestEvent(file))).toThrow(new InvalidEventError(message).message);
+  });
+
+  it('knows an event by its producer\'s id when it has one, by EventBridge\'s otherwise', () => {
+    const event = loadTestEvent<CatalogEvent<typeof OrderPlaced>>('shop.orders/order-placed.json');
+    const republished = { ...event, id: 'bus-id-2', detail: { ...event.detail, metadata: { ...event.detail.metadata, eventId: 'producer-id' } } };
+    expect(parseEvent([OrderPlaced], event).id).toBe(event.id);
+    expect(parseEvent([OrderPlaced], republished).id).toBe('producer-id');
+    expect(() => parseEvent([OrderPlaced], { ...republished, detail: { ...republished.detail, metadata: { ...republished.detail.metadata, eventId: '' } } })).toThrow(
+      /metadata\.eventId: Too small/,
+    );
   });
 
   it('rejects an event of another type and a non-event', () => {

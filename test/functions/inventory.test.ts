@@ -132,4 +132,24 @@ describe('publishing after the commit (transactional outbox)', () => {
     expect(await stock('OUTBOX')).toEqual({ available: 1, reserved: 1 });
     expect(events.details('StockReserved')).toHaveLength(1);
   });
+
+  it('publishes StockReleased on redelivery when the release was committed but not published', async () => {
+    // Prepare: a reservation; EventBridge refuses the first delivery's StockReleased.
+    await stockUp('OUTBOX-REL', 3);
+    await invoke(reserve, orderPlaced('ord-outbox-rel', [{ sku: 'OUTBOX-REL', quantity: 2 }]));
+    const declined = paymentDeclined('ord-outbox-rel');
+    events.reset();
+    events.failEntries(() => 'InternalFailure');
+
+    // Act: the reservation is RELEASED by then, so the redelivery finds nothing to release.
+    const first = await invoke(release, declined);
+    events.reset();
+    const redelivered = await invoke(release, declined);
+
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(failedIds(redelivered)).toEqual([]);
+    expect(await stock('OUTBOX-REL')).toEqual({ available: 3, reserved: 0 });
+    expect(events.details('StockReleased').map((d) => d.data)).toEqual([{ orderId: 'ord-outbox-rel', items: [{ sku: 'OUTBOX-REL', quantity: 2 }] }]);
+  });
 });

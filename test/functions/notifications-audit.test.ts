@@ -65,6 +65,21 @@ describe('audit/record-event', () => {
     expect(times).toEqual([...times].sort());
   });
 
+  it('appends an event published again (a new EventBridge id, the same producer id) once', async () => {
+    // Prepare: the same entry, published twice, as two EventBridge events.
+    const first = catalogEvent(OrderPlaced, loadTestEvent<CatalogEvent<typeof OrderPlaced>>('shop.orders/order-placed.json').detail.data, { correlationId: 'ord-republished' });
+    const producerId = 'producer-event-1';
+    const once = { ...first, detail: { ...first.detail, metadata: { ...first.detail.metadata, occurredAt: '2026-11-22T10:00:00.123Z', eventId: producerId } } };
+    const again = { ...once, id: 'another-eventbridge-id' };
+
+    // Act
+    const responses = [await invoke(audit, once), await invoke(audit, again)];
+
+    // Assess
+    expect(responses.map(failedIds)).toEqual([[], []]);
+    expect((await queryPartition(auditTable, 'ORDER#ord-republished')).map((item) => item['eventId'])).toEqual([producerId]);
+  });
+
   it('sends an event that breaks its schema to the DLQ path, alone', async () => {
     const response = await invoke(audit, loadTestEvent('invalid/order-placed-wrong-types.json'), catalogEvent(OrderPlaced, loadTestEvent<CatalogEvent<typeof OrderPlaced>>('shop.orders/order-placed.json').detail.data));
     expect(response.batchItemFailures).toHaveLength(1);

@@ -39,7 +39,7 @@ describe('orders/record-order', () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(await order('ord-1001')).toMatchObject({ status: 'PLACED', customerId: 'cust-42', total: 128.9, currency: 'EUR' });
     expect(events.details('OrderStatusChanged')).toEqual([
-      { metadata: { version: 1, correlationId: 'ord-1001', occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*\.\d{3}Z$/) }, data: { orderId: 'ord-1001', customerId: 'cust-42', from: null, to: 'PLACED' } },
+      { metadata: { version: 1, correlationId: 'ord-1001', occurredAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*\.\d{3}Z$/), eventId: expect.any(String) }, data: { orderId: 'ord-1001', customerId: 'cust-42', from: null, to: 'PLACED' } },
     ]);
     expect(events.published[0]).toMatchObject({ Source: 'shop.orders', EventBusName: 'domain-bus' });
   });
@@ -134,5 +134,28 @@ describe('orders/update-order-status', () => {
     // Assess
     expect(await order(id)).toMatchObject({ status: 'DELIVERED', customerId: 'cust-42', total: 128.9 });
     expect(events.details<{ data: { to: string } }>('OrderStatusChanged').map((d) => d.data.to)).toEqual(['DELIVERED']);
+  });
+
+  it('publishes a status change on redelivery when the delivery that committed it could not publish', async () => {
+    // Prepare: the order is PAID; EventBridge refuses the status change of the first delivery.
+    const id = 'ord-owed-change';
+    await invoke(recordOrder, placed(id));
+    await invoke(updateStatus, statusEvent(StockReserved, 'shop.inventory/stock-reserved.json', id));
+    await invoke(updateStatus, statusEvent(PaymentAuthorized, 'shop.payments/payment-authorized.json', id));
+    const scheduled = statusEvent(ShipmentScheduled, 'shop.shipping/shipment-scheduled.json', id);
+    events.reset();
+    events.failEntries(() => 'InternalFailure');
+
+    // Act: the order is SHIPPED by then, so the redelivery finds its status already reached.
+    const first = await invoke(updateStatus, scheduled);
+    events.reset();
+    const redelivered = await invoke(updateStatus, scheduled);
+    const again = await invoke(updateStatus, scheduled);
+
+    // Assess: the change happened once and was published once, by the redelivery.
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect([failedIds(redelivered), failedIds(again)]).toEqual([[], []]);
+    expect(await order(id)).toMatchObject({ status: 'SHIPPED' });
+    expect(events.details<{ data: { from: string; to: string } }>('OrderStatusChanged').map((d) => `${d.data.from}->${d.data.to}`)).toEqual(['PAID->SHIPPED']);
   });
 });

@@ -45,12 +45,14 @@ describe('Publisher', () => {
     expect(mock.commandCalls(PutEventsCommand).length).toBe(8);
   });
 
-  it('builds a versioned entry carrying the correlation id and when it occurred, to the millisecond', () => {
+  it('builds a versioned entry carrying the correlation id, when it occurred to the millisecond, and an id of its own', () => {
     const before = Date.now();
-    const built = eventEntry(OrderPlaced, { orderId: 'o', customerId: 'c', items: [{ sku: 's', quantity: 1, unitPrice: 1 }], currency: 'EUR', total: 1, placedAt: '2026-01-01T00:00:00Z' }, 'o');
+    const data = { orderId: 'o', customerId: 'c', items: [{ sku: 's', quantity: 1, unitPrice: 1 }], currency: 'EUR', total: 1, placedAt: '2026-01-01T00:00:00Z' };
+    const built = eventEntry(OrderPlaced, data, 'o');
     expect(built).toMatchObject({ Source: 'shop.orders', DetailType: 'OrderPlaced' });
-    const metadata = JSON.parse(built.Detail!).metadata as { occurredAt: string };
-    expect(metadata).toEqual({ version: 1, correlationId: 'o', occurredAt: expect.stringMatching(/\.\d{3}Z$/) });
+    const metadata = JSON.parse(built.Detail!).metadata as { occurredAt: string; eventId: string };
+    expect(metadata).toEqual({ version: 1, correlationId: 'o', occurredAt: expect.stringMatching(/\.\d{3}Z$/), eventId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((JSON.parse(eventEntry(OrderPlaced, data, 'o').Detail!) as { metadata: { eventId: string } }).metadata.eventId).not.toBe(metadata.eventId);
     expect(Date.parse(metadata.occurredAt)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(metadata.occurredAt)).toBeLessThanOrEqual(Date.now());
   });

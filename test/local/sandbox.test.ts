@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { Sandbox } from '../../local/lambda/sandbox';
+import { Sandbox, type MidwayFault } from '../../local/lambda/sandbox';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'functions');
 const sandbox = (name: string, timeoutSeconds = 1) =>
@@ -37,5 +41,64 @@ describe('Lambda sandbox', () => {
     const box = new Sandbox({ functionName: 'missing', assetDirectory: path.join(FIXTURES, 'slow'), handler: 'index.nothing', runtime: 'nodejs22.x', timeoutSeconds: 1, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment: {} });
     expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported' } });
     box.stop();
+  });
+
+  describe('faults that strike midway through the handler, at one of its HTTP requests', () => {
+    let server: http.Server;
+    let url: string;
+    let served = 0;
+    beforeAll(async () => {
+      server = http.createServer((_req, res) => {
+        served++;
+        res.end('ok');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    const stepsDone = (dir: string) => ['one', 'two'].filter((step) => fs.existsSync(path.join(dir, step)));
+    const run = async (fault: MidwayFault) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'steps-'));
+      const box = sandbox('steps', 1);
+      served = 0;
+      try {
+        const outcome = await box.invoke({ dir, url }, { fault });
+        const requestsBefore = served;
+        const next = await box.invoke({ dir: fs.mkdtempSync(path.join(dir, 'next-')), url });
+        return { outcome, next, requests: requestsBefore, steps: stepsDone(dir) };
+      } finally {
+        box.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('a crash before the second request: the first step is done, the second never sent', async () => {
+      const { outcome, next, requests, steps } = await run({ kind: 'crash', request: 2, when: 'before-send' });
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'sandbox exited (code 137)' } });
+      expect({ requests, steps }).toEqual({ requests: 1, steps: ['one'] });
+      expect(next).toMatchObject({ ok: true, coldStart: true });
+    });
+
+    it('a crash once the second request is sent: the server got it, the handler never heard back', async () => {
+      const { outcome, steps } = await run({ kind: 'crash', request: 2, when: 'once-sent' });
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
+      expect(steps).toEqual(['one']);
+      // The second request reaches the server although its sender is gone (the next invocation adds 2).
+      for (let i = 0; i < 200 && served < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(served).toBe(4);
+    });
+
+    it('a timeout stops the handler at its request and fails at the deadline', async () => {
+      const { outcome, requests, steps } = await run({ kind: 'timeout', request: 1, when: 'before-send' });
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+      expect({ requests, steps }).toEqual({ requests: 0, steps: [] });
+    });
+
+    it('strikes when the handler finishes, before it answers, if it makes fewer requests', async () => {
+      const { outcome, requests, steps } = await run({ kind: 'crash', request: 9, when: 'before-send' });
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
+      expect({ requests, steps }).toEqual({ requests: 2, steps: ['one', 'two'] });
+    });
   });
 });

@@ -246,7 +246,16 @@ describe('SQS queues and errors', () => {
     expect(await post({ 'X-Amz-Target': 'AmazonSQS.SendMessage' }, JSON.stringify({ QueueUrl: 42, MessageBody: 'x' }))).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#MissingParameter' } });
     const health = await fetch(`${env.cloud.endpoint}/_local/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running' } });
+    expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running' }, clock: new Date(clock.now()).toISOString(), clockAheadMs: 0 });
+  });
+
+  it('reports the cloud\'s clock in its health check, and how far it runs ahead of the wall clock', async () => {
+    const ahead = Date.now() + 3_600_000 - clock.now();
+    clock.advance(ahead);
+    const health = (await (await fetch(`${env.cloud.endpoint}/_local/health`)).json()) as { clock: string; clockAheadMs: number };
+    expect(Date.parse(health.clock)).toBe(clock.now());
+    expect(health.clockAheadMs).toBeGreaterThan(3_500_000);
+    expect(health.clockAheadMs).toBeLessThanOrEqual(3_600_000);
   });
 });
 

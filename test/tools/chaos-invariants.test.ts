@@ -14,9 +14,11 @@ const base: ChaosState = {
   audit: [
     { pk: 'ORDER#o1', eventId: 'e1', detailType: 'OrderPlaced' },
     { pk: 'ORDER#o1', eventId: 'e2', detailType: 'StockReserved' },
+    { pk: 'ORDER#o1', eventId: 'e4', detailType: 'OrderStatusChanged', data: { to: 'SHIPPED' } },
+    { pk: 'ORDER#o2', eventId: 'e5', detailType: 'OrderStatusChanged', data: { to: 'CANCELLED' } },
   ],
   notifications: [{ sk: 'NOTIFICATION#PLACED', orderId: 'o1', status: 'PLACED' }],
-  archivedEventIds: ['e1', 'e2'],
+  archivedEventIds: ['e1', 'e2', 'e4', 'e5'],
   dlqMessages: [],
   initialStock: { A: 10 },
 };
@@ -34,11 +36,18 @@ describe('chaos invariants', () => {
   });
 
   it('finds an event that reached the bus but not the audit store', () => {
-    expect(checkInvariants({ ...base, archivedEventIds: ['e1', 'e2', 'e3'] }).lost).toBe(1);
+    expect(checkInvariants({ ...base, archivedEventIds: ['e1', 'e2', 'e3', 'e4', 'e5'] }).lost).toBe(1);
+  });
+
+  it('finds a state whose event was never published: a status change, a release of stock', () => {
+    const silent = { ...base, audit: base.audit.filter((item) => item['eventId'] !== 'e4'), archivedEventIds: ['e1', 'e2', 'e5'] };
+    expect(checkInvariants(silent)).toMatchObject({ final: 2, lost: 1, problems: ['order o1 is SHIPPED but its change to SHIPPED was never published'] });
+    const released = { ...base, inventory: [...base.inventory, { sk: 'RESERVATION', orderId: 'o2', status: 'RELEASED', items: [{ sku: 'A', quantity: 1 }] }] };
+    expect(checkInvariants(released)).toMatchObject({ lost: 1, problems: ['the reservation of order o2 was released but StockReleased was never published'] });
   });
 
   it('finds a saga step published twice and a notification sent twice', () => {
-    const twice = { ...base, audit: [...base.audit, { pk: 'ORDER#o1', eventId: 'e3', detailType: 'StockReserved' }], archivedEventIds: ['e1', 'e2', 'e3'] };
+    const twice = { ...base, audit: [...base.audit, { pk: 'ORDER#o1', eventId: 'e3', detailType: 'StockReserved' }], archivedEventIds: ['e1', 'e2', 'e3', 'e4', 'e5'] };
     expect(checkInvariants(twice).duplicateEffects).toBe(1);
     expect(checkInvariants({ ...base, notifications: [...base.notifications, ...base.notifications] }).duplicateEffects).toBe(1);
   });

@@ -16,6 +16,8 @@ export interface PipelineTarget {
    * settled; elsewhere (nothing to drain), again and again with backoff until it passes or the deadline.
    */
   eventually(assertion: () => Promise<void>, deadlineMs?: number): Promise<void>;
+  /** The target's time (ms): the wall clock, or the local cloud's clock, as its health check reports it. */
+  now(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function openTarget(options: LocalCloudOptions = {}): Promise<Pipel
     eventually: async (assertion, deadlineMs = REMOTE_DEADLINE_MS[name]) => {
       await eventually(assertion, { deadlineMs: Math.max(deadlineMs, REMOTE_DEADLINE_MS[name]) });
     },
+    now: async () => Date.now(),
     close: async () => shop.destroy(),
   };
 }
@@ -52,6 +55,10 @@ async function openLocal(options: LocalCloudOptions): Promise<PipelineTarget> {
     name: 'local',
     shop,
     cloud,
+    async now() {
+      const health = (await (await fetch(`${cloud.endpoint}/_local/health`)).json()) as { clock: string };
+      return Date.parse(health.clock);
+    },
     async eventually(assertion, deadlineMs = 60_000) {
       // The settle API over HTTP, as any tool would call it.
       const response = await fetch(`${cloud.endpoint}/_local/settle?timeoutMs=${deadlineMs}`, { method: 'POST' });
