@@ -26,6 +26,11 @@ export function sqsConsumer<C extends EventContract>(
   const tableName = requireEnv('TABLE_NAME');
   const maxReceiveCount = requireNumberEnv('MAX_RECEIVE_COUNT');
 
+  // Copies of one event in one batch (a duplicate delivery, a re-publication) are handled once: the
+  // other copies wait for the first and share its outcome, instead of meeting its publication lease
+  // and failing back to the queue for a visibility timeout. One batch at a time per sandbox.
+  const handling = new Map<string, Promise<void>>();
+
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let log: Logger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
     let event: ParsedEvent<C> | undefined;
@@ -35,7 +40,15 @@ export function sqsConsumer<C extends EventContract>(
       log = log.createChild({
         persistentKeys: { correlationId: parsed.metadata.correlationId, eventId: parsed.id, detailType: parsed.contract.detailType },
       });
-      await handle(parsed, log);
+      const first = handling.get(parsed.id);
+      if (first !== undefined) {
+        await first;
+        log.info('copy of an event handled earlier in this batch');
+        return;
+      }
+      const work = handle(parsed, log);
+      handling.set(parsed.id, work);
+      await work;
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
@@ -59,6 +72,7 @@ export function sqsConsumer<C extends EventContract>(
 
   return async (event, context) => {
     logger.addContext(context);
+    handling.clear();
     // A batch whose every record failed is still answered with the list, not thrown: the same outcome
     // (all return to the queue) without turning a poison batch into a function error.
     return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

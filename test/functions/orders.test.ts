@@ -52,6 +52,24 @@ describe('orders/record-order', () => {
     expect(events.details('OrderStatusChanged')).toHaveLength(1);
   });
 
+  it('handles copies of one event in one batch once, and answers for each copy as for the first', async () => {
+    // Prepare: the same event three times in one batch (a duplicate delivery, a re-publication).
+    const event = placed('ord-dup-batch');
+
+    // Act
+    const response = await invoke(recordOrder, event, event, event);
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await order('ord-dup-batch')).toMatchObject({ status: 'PLACED' });
+    expect(events.details('OrderStatusChanged')).toHaveLength(1);
+
+    // And when the first copy fails (EventBridge refuses its outcome), every copy fails with it.
+    events.failEntries(() => 'InternalFailure');
+    const failing = placed('ord-dup-batch-failing');
+    expect((await invoke(recordOrder, failing, failing, failing)).batchItemFailures).toHaveLength(3);
+  });
+
   it('fails only the invalid records of a batch, naming nothing else', async () => {
     // Prepare
     const good = placed('ord-good-in-bad-batch');
