@@ -85,7 +85,9 @@ export class LambdaService {
     this.options.changed?.();
     const fault = this.options.fault?.(fn);
     try {
-      const outcome = await sandbox.invoke(event, { ...options, ...(fault === undefined ? {} : { fault }) });
+      // The handler's clock is the cloud's, which settling moves ahead of the wall clock.
+      const clockOffsetMs = this.options.clock.now() - Date.now();
+      const outcome = await sandbox.invoke(event, { ...options, clockOffsetMs, ...(fault === undefined ? {} : { fault }) });
       this.metrics.invocations++;
       if (outcome.coldStart) this.metrics.coldStarts++;
       if (!outcome.ok) this.metrics.errors++;

@@ -16,6 +16,22 @@ function serializeError(error) {
   return { errorType: err.name || 'Error', errorMessage: err.message, trace: String(err.stack || '').split('\n') };
 }
 
+// The cloud's clock: settling skips idle time (visibility timeouts, backoffs), so the local cloud's
+// clock runs ahead of the wall clock; the handler's `Date` follows it (the offset comes with each
+// invocation), so its times agree with the queues' and the events' as in AWS, where there is one clock.
+// Deadlines stay on the real clock: they are measured by the parent in real time.
+const RealDate = Date;
+const realNow = () => RealDate.now();
+let clockOffsetMs = 0;
+function CloudDate(...args) {
+  if (new.target === undefined) return new RealDate(realNow() + clockOffsetMs).toString();
+  return Reflect.construct(RealDate, args.length === 0 ? [realNow() + clockOffsetMs] : args, new.target);
+}
+Object.setPrototypeOf(CloudDate, RealDate);
+CloudDate.prototype = RealDate.prototype;
+CloudDate.now = () => realNow() + clockOffsetMs;
+globalThis.Date = CloudDate;
+
 // Midway faults count the invocation's HTTP requests (the AWS SDK sends each through http.request,
 // looked up at call time) and strike at the chosen one: the handler stops exactly between two calls.
 let midway;
@@ -23,7 +39,7 @@ const strike = (fault) => {
   if (fault.kind === 'crash') process.exit(137);
   // A timeout: the handler stops where it is (what it sent stays sent) and the parent kills the
   // sandbox at the deadline. Blocks without spinning; should the parent be gone, it leaves later.
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, fault.deadline - Date.now()) + 5000);
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, fault.deadline - realNow()) + 5000);
   process.exit(1);
 };
 for (const transport of [require('node:http'), require('node:https')]) {
@@ -52,6 +68,7 @@ try {
 process.on('message', (message) => {
   if (message.type !== 'invoke') return;
   const { requestId, event, deadline, functionName, memoryMb, invokedArn, fault } = message;
+  clockOffsetMs = message.clockOffsetMs ?? 0;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -61,7 +78,7 @@ process.on('message', (message) => {
     awsRequestId: requestId,
     logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - realNow()),
     done() {}, fail() {}, succeed() {},
   };
   const started = process.hrtime.bigint();

@@ -101,9 +101,10 @@ export class Sandbox {
 
   /**
    * Runs one invocation. `fault` makes the runner misbehave on purpose (fault injection): hang until
-   * the timeout, crash the process, or throw instead of running the handler.
+   * the timeout, crash the process, or throw instead of running the handler. `clockOffsetMs` moves the
+   * handler's `Date` onto the cloud's clock (ahead of the wall clock by the idle time settling skipped).
    */
-  async invoke(event: unknown, options: { captureLogs?: boolean; fault?: SandboxFault } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
+  async invoke(event: unknown, options: { captureLogs?: boolean; fault?: SandboxFault; clockOffsetMs?: number } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
     if (this.busy) throw new Error(`sandbox of ${this.config.functionName} is busy`);
     this.busy = true;
     this.captured = options.captureLogs ? [] : undefined;
@@ -118,7 +119,7 @@ export class Sandbox {
         this.stop();
         return { ok: false, error: error as NonNullable<InvokeOutcome['error']>, durationMs: Date.now() - started, coldStart };
       }
-      const outcome = await this.run(event, deadline, options.fault);
+      const outcome = await this.run(event, deadline, options.fault, options.clockOffsetMs ?? 0);
       return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
@@ -156,7 +157,7 @@ export class Sandbox {
     return this.ready;
   }
 
-  private run(event: unknown, deadline: number, fault: SandboxFault | undefined): Promise<Omit<InvokeOutcome, 'coldStart'>> {
+  private run(event: unknown, deadline: number, fault: SandboxFault | undefined, clockOffsetMs: number): Promise<Omit<InvokeOutcome, 'coldStart'>> {
     const child = this.child!;
     const requestId = randomUUID();
     const started = Date.now();
@@ -182,7 +183,7 @@ export class Sandbox {
       child.on('message', onMessage);
       child.once('exit', onExit);
       const arn = `arn:aws:lambda:${this.config.region}:${this.config.accountId}:function:${this.config.functionName}`;
-      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault });
+      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault, clockOffsetMs });
     });
   }
 }

@@ -37,6 +37,29 @@ describe('Lambda sandbox', () => {
     box.stop();
   });
 
+  it('gives the handler the cloud\'s clock when it runs ahead of the wall clock, and keeps its deadline real', async () => {
+    // Prepare: a cloud clock an hour ahead (settling skipped idle time).
+    const box = sandbox('clock', 5);
+    const hour = 3_600_000;
+
+    // Act
+    const before = Date.now();
+    const { result } = await box.invoke({}, { clockOffsetMs: hour });
+    const after = Date.now();
+    box.stop();
+
+    // Assess
+    const seen = result as { now: number; constructed: number; called: string; explicit: number; parsed: number; isDate: boolean; subclass: boolean; remainingMs: number };
+    for (const time of [seen.now, seen.constructed]) {
+      expect(time).toBeGreaterThanOrEqual(before + hour);
+      expect(time).toBeLessThanOrEqual(after + hour);
+    }
+    expect(Date.parse(seen.called)).toBeGreaterThanOrEqual(Math.floor((before + hour) / 1000) * 1000);
+    expect(seen).toMatchObject({ explicit: 0, parsed: Date.UTC(2026, 0, 1), isDate: true, subclass: true });
+    expect(seen.remainingMs).toBeGreaterThan(4000);
+    expect(seen.remainingMs).toBeLessThanOrEqual(5000);
+  });
+
   it('names a handler that the module does not export', async () => {
     const box = new Sandbox({ functionName: 'missing', assetDirectory: path.join(FIXTURES, 'slow'), handler: 'index.nothing', runtime: 'nodejs22.x', timeoutSeconds: 1, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment: {} });
     expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported' } });
