@@ -38,9 +38,9 @@ function eventOf(body: string): { id?: string; orderId?: string } {
 
 /**
  * Checks what a chaos run must leave behind: every order final or parked in a DLQ with its reason;
- * no event lost on the way to the audit store, no state whose event was never published; no saga step published twice for an order, no
- * notification twice, no event twice in the audit store; per sku, initial stock = available + reserved,
- * and reserved = the sum of the reservations held.
+ * no event lost on the way to the audit store, no state whose event was never published; no saga
+ * step published twice for an order, no notification twice, no event twice in the audit store; per
+ * sku, initial stock = available + reserved, and reserved = the sum of the reservations held.
  */
 export function checkInvariants(state: ChaosState): ChaosReport {
   const report: ChaosReport = { final: 0, inDlq: 0, lost: 0, duplicateEffects: 0, conservationErrors: 0, problems: [], parked: [] };
