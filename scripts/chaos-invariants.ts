@@ -1,3 +1,5 @@
+import { eventIdentity } from '../functions/events/contract';
+
 /** The inputs of the invariant check: what the run placed and what the stores and queues hold after it. */
 export interface ChaosState {
   readonly placed: readonly string[];
@@ -26,11 +28,12 @@ const FINAL = new Set(['DELIVERED', 'SHIPPED']);
 /** Events an order's saga publishes at most once each; a second one is an effect done twice. */
 const ONCE_PER_ORDER = ['StockReserved', 'StockRejected', 'StockReleased', 'PaymentAuthorized', 'PaymentDeclined', 'ShipmentScheduled'];
 
-/** An event id and order id from a DLQ message body (an EventBridge event), if it is one. */
+/** An event's identity (as the consumers know it) and order id from a DLQ message body (an EventBridge event), if it is one. */
 function eventOf(body: string): { id?: string; orderId?: string } {
   try {
     const event = JSON.parse(body) as { id?: string; detail?: { metadata?: { correlationId?: string }; data?: { orderId?: string } } };
-    return { ...(event.id ? { id: event.id } : {}), ...(event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId ? { orderId: event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId } : {}) };
+    const id = eventIdentity(event);
+    return { ...(id ? { id } : {}), ...(event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId ? { orderId: event.detail?.data?.orderId ?? event.detail?.metadata?.correlationId } : {}) };
   } catch {
     return {};
   }

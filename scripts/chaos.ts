@@ -21,6 +21,7 @@ import { orderEntry, sampleOrder, type SamplePath } from './sample-orders';
 import { readProducts, seedProducts } from './seed-products';
 import { ShopClient } from './shop-client';
 import { checkInvariants } from './chaos-invariants';
+import { eventIdentity } from '../functions/events/contract';
 
 const PATHS: SamplePath[] = ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'out-of-stock', 'credit-limit', 'declined-card'];
 
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
       audit: await shop.scan(shop.table('Audit')),
       notifications: await shop.scan(shop.table('Notifications')),
       // Events are known by their producer's id, which a re-publication keeps (EventBridge's changes).
-      archivedEventIds: archived.map((e) => (e.detail as { metadata?: { eventId?: string } } | undefined)?.metadata?.eventId ?? e.id),
+      archivedEventIds: archived.map((e) => eventIdentity(e)!),
       dlqMessages,
       initialStock: Object.fromEntries(products.map((p) => [p.sku, p.stock])),
     });

@@ -50,7 +50,7 @@ export type EventData<C extends EventContract> = z.infer<C['schema']>;
 /** A validated event: the EventBridge envelope plus the typed payload. */
 export interface ParsedEvent<C extends EventContract = EventContract> {
   readonly contract: C;
-  /** The event's identity: the producer's `metadata.eventId` when it set one, else EventBridge's `id`. */
+  /** The event's identity (`eventIdentity`): the producer's `metadata.eventId`, else EventBridge's `id`. */
   readonly id: string;
   readonly time: string;
   readonly metadata: EventMetadata;
@@ -87,6 +87,15 @@ const envelopeSchema = z.object({
   detail: z.object({ metadata: metadataSchema, data: z.unknown() }),
 });
 
+/**
+ * An event's identity: the producer's `detail.metadata.eventId` when it set one, else EventBridge's
+ * `id`. What consumers deduplicate on, and what tools must match events by.
+ */
+export function eventIdentity(event: { readonly id?: string; readonly detail?: unknown }): string | undefined {
+  const metadata = (event.detail as { metadata?: { eventId?: unknown } } | undefined)?.metadata;
+  return typeof metadata?.eventId === 'string' ? metadata.eventId : event.id;
+}
+
 /** Describes the first few issues of a failed parse as `path: message; ...`. */
 function describeIssues(error: z.core.$ZodError): string {
   return error.issues
@@ -119,7 +128,7 @@ export function parseEvent<C extends EventContract>(contracts: readonly C[], inp
   if (!parsed.success) {
     throw new InvalidEventError(`invalid ${contract.detailType}: ${describeIssues(parsed.error)}`);
   }
-  return { contract, id: metadata.eventId ?? event.id, time: event.time, metadata, data: parsed.data as EventData<C> };
+  return { contract, id: eventIdentity(event)!, time: event.time, metadata, data: parsed.data as EventData<C> };
 }
 
 /** The shape a test or a producer builds; matches the `EventBridgeEvent` type of aws-lambda. */
