@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { en } from 'zod/locales';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { InvalidEventError } from '../shared/errors';
+import { id, timestamp } from './schemas';
 
 /**
  * Every event's `detail` has the same envelope: versioned metadata that every consumer can read
@@ -74,13 +75,13 @@ z.config(en());
 
 const metadataSchema = z.object({
   version: z.number().check(z.int(), z.positive()),
-  correlationId: z.string().check(z.minLength(1), z.maxLength(128)),
-  occurredAt: z.optional(z.iso.datetime({ offset: true })),
-  eventId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  correlationId: id(),
+  occurredAt: z.optional(timestamp()),
+  eventId: z.optional(id()),
 });
 
 const envelopeSchema = z.object({
-  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  id: id(),
   source: z.string().check(z.maxLength(256)),
   'detail-type': z.string().check(z.maxLength(128)),
   time: z.string().check(z.maxLength(64)),
