@@ -19,11 +19,6 @@ export class CapacityMeter {
   private since = performance.now();
   private started = performance.now();
 
-  /** Whether the proxy should meter this operation (the data plane only). */
-  static meters(operation: string): boolean {
-    return READS.has(operation) || WRITES.has(operation);
-  }
-
   begin(operation: string, request: Record<string, unknown>): void {
     this.requests.set(operation, (this.requests.get(operation) ?? 0) + 1);
     this.tick(+1);
@@ -34,17 +29,17 @@ export class CapacityMeter {
     this.tick(-1);
     const consumed = response['ConsumedCapacity'];
     const units = (Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]).reduce((sum: number, c: { CapacityUnits?: number }) => sum + (c.CapacityUnits ?? 0), 0);
-    if (status !== 200) {
-      const type = String(response['__type'] ?? 'unknown').split('#').pop()!;
-      this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
-    }
     if (status === 200) {
       // DynamoDB bills a transactional write twice (2 units per item up to 1 KB); DynamoDB Local does
       // not always report it so, hence the floor.
       if (operation === 'TransactWriteItems') this.writeUnits += Math.max(units, 2 * itemsWritten(operation, request));
       else if (WRITES.has(operation)) this.writeUnits += units;
       else this.readUnits += units;
-    } else if (WRITES.has(operation) && /ConditionalCheckFailed|TransactionCanceled/.test(String(response['__type']))) {
+      return;
+    }
+    const type = String(response['__type'] ?? 'unknown').split('#').pop()!;
+    this.errors.set(type, (this.errors.get(type) ?? 0) + 1);
+    if (WRITES.has(operation) && /ConditionalCheckFailed|TransactionCanceled/.test(type)) {
       this.writeUnits += itemsWritten(operation, request) * (operation === 'TransactWriteItems' ? 2 : 1);
     }
   }
@@ -79,6 +74,8 @@ export class CapacityMeter {
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+/** DynamoDB's data plane: what the proxy meters and injects faults into (table management is neither). */
+export const DATA_OPERATIONS: ReadonlySet<string> = new Set([...READS, ...WRITES]);
 
 function itemsWritten(operation: string, request: Record<string, unknown>): number {
   if (operation === 'TransactWriteItems') {

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { RawGatewayService } from '../gateway/server';
-import { CapacityMeter } from './capacity-meter';
+import { DATA_OPERATIONS, type CapacityMeter } from './capacity-meter';
 import type { DynamoDbLocal } from './dynamodb-local';
 
 /**
@@ -9,8 +9,6 @@ import type { DynamoDbLocal } from './dynamodb-local';
  */
 /** Fault injection for one request: throttle it, or cancel a transaction with a conflict. */
 export type DynamoFault = (operation: string) => 'throttle' | 'conflict' | undefined;
-
-const DATA_OPERATIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactWriteItems', 'TransactGetItems']);
 
 export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; fault?: DynamoFault; meter?: CapacityMeter } = {}): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -23,7 +21,7 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
       options.onRequest?.(operation);
       const fault = DATA_OPERATIONS.has(operation) ? options.fault?.(operation) : undefined;
       if (fault !== undefined) return injectFault(fault, operation, body, response);
-      const metered = options.meter !== undefined && CapacityMeter.meters(operation) ? meteredRequest(options.meter, operation, body) : undefined;
+      const metered = options.meter !== undefined && DATA_OPERATIONS.has(operation) ? meteredRequest(options.meter, operation, body) : undefined;
       const sent = metered?.body ?? body;
       const upstream = http.request(
         { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': sent.length }, agent },
