@@ -1,3 +1,4 @@
+import { arnService } from '../arn';
 import type { Clock } from '../clock';
 import type { SqsService } from '../sqs/sqs-service';
 import type { BusEvent } from './put-events';
@@ -75,7 +76,7 @@ export class Deliveries {
       if (injected !== undefined) throw injected;
       await target.send(target.payload(event), event);
       this.stats.delivered++;
-      const service = target.arn.split(':')[2] ?? 'unknown';
+      const service = arnService(target.arn);
       this.deliveredTo.set(service, (this.deliveredTo.get(service) ?? 0) + 1);
       this.pending--;
       return;

@@ -1,3 +1,4 @@
+import { arnService } from '../arn';
 import type { Clock } from '../clock';
 import { AwsError } from '../aws-error';
 import type { SqsService } from '../sqs/sqs-service';
@@ -301,8 +302,8 @@ export class EventBridgeService {
       if (!rule.targets.has(spec.Id) && rule.targets.size >= MAX_TARGETS_PER_RULE) {
         throw EventsErrors.limitExceeded(`The requested resource exceeds the maximum number allowed (${MAX_TARGETS_PER_RULE} targets per rule).`);
       }
-      const service = spec.Arn.split(':')[2];
-      if (service !== 'sqs' && service !== 'events' && !this.senders.has(service ?? '')) {
+      const service = arnService(spec.Arn);
+      if (service !== 'sqs' && service !== 'events' && !this.senders.has(service)) {
         FailedEntries.push({ TargetId: spec.Id, ErrorCode: 'UnsupportedTarget', ErrorMessage: `The local cloud cannot deliver to ${service} targets (${spec.Arn}).` });
         continue;
       }
@@ -332,7 +333,7 @@ export class EventBridgeService {
     if (!Number.isInteger(maxEventAgeSeconds) || maxEventAgeSeconds < 60 || maxEventAgeSeconds > 86_400) {
       throw EventsErrors.validation(`Target ${spec.Id}: RetryPolicy.MaximumEventAgeInSeconds must be between 60 and 86400, got ${maxEventAgeSeconds}.`);
     }
-    const fifoQueue = spec.Arn.split(':')[2] === 'sqs' && spec.Arn.endsWith('.fifo');
+    const fifoQueue = arnService(spec.Arn) === 'sqs' && spec.Arn.endsWith('.fifo');
     if (fifoQueue && !spec.SqsParameters?.MessageGroupId) throw EventsErrors.validation(`Parameter(s) SqsParameters must be specified for target: ${spec.Id}.`);
 
     const transform = spec.InputTransformer === undefined ? undefined : compileInputTransformer(spec.Id, spec.InputTransformer);
@@ -363,7 +364,7 @@ export class EventBridgeService {
   }
 
   private send(spec: TargetSpec, payload: string, event: BusEvent): Promise<void> | void {
-    const service = spec.Arn.split(':')[2];
+    const service = arnService(spec.Arn);
     if (service === 'sqs') {
       const queue = this.options.sqs.findByArn(spec.Arn);
       if (queue === undefined) throw new DeliveryError('NO_RESOURCE', `The queue ${spec.Arn} does not exist.`, false);
@@ -383,7 +384,7 @@ export class EventBridgeService {
       this.route(bus, event);
       return;
     }
-    const sender = this.senders.get(service ?? '');
+    const sender = this.senders.get(service);
     if (sender === undefined) throw new DeliveryError('NO_RESOURCE', `No ${service} target can be reached here (${spec.Arn}).`, false);
     return sender(spec.Arn, payload, event);
   }
