@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalCloud } from '../local/cloud';
+import { round } from './stats';
 
 /** What a run asked of AWS, as the local cloud counted it. */
 export interface Usage {
@@ -82,8 +83,6 @@ export function costPerMillionOrders(usage: Usage, orders: number, list: PriceLi
     dynamodb: perOrder(usage.dynamodbWriteUnits) * p.dynamodbOnDemandWriteUnitPerMillion.usd + perOrder(usage.dynamodbReadUnits) * p.dynamodbOnDemandReadUnitPerMillion.usd,
     logs: ((perOrder(usage.logBytes) * 1e6) / 2 ** 30) * p.cloudwatchLogsIngestedPerGb.usd,
   };
-  const rounded = Object.fromEntries(Object.entries(byService).map(([k, v]) => [k, round2(v)]));
-  return { total: round2(Object.values(byService).reduce((a, b) => a + b, 0)), byService: rounded };
+  const rounded = Object.fromEntries(Object.entries(byService).map(([k, v]) => [k, round(v, 2)]));
+  return { total: round(Object.values(byService).reduce((a, b) => a + b, 0), 2), byService: rounded };
 }
-
-const round2 = (value: number) => Math.round(value * 100) / 100;

@@ -8,6 +8,8 @@ import type { LocalCloud } from '../local/cloud';
 import { Sandbox } from '../local/lambda/sandbox';
 import { sqsEvent } from '../local/lambda/sqs-event';
 import type { LocalFunction } from '../local/lambda/lambda-service';
+import { listTestEvents, loadTestEvent } from '../test/support/events';
+import { median, round } from './stats';
 
 export interface HandlerFigures {
   name: string;
@@ -76,15 +78,8 @@ async function medianInit(fn: LocalFunction, assetDirectory: string, runs: numbe
       sandbox.stop();
     }
   }
-  return percentileOf(times);
+  return round(median(times), 1);
 }
-
-const percentileOf = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  // The median, to a tenth of a millisecond.
-  const middle = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  return Math.round(middle * 10) / 10;
-};
 
 /** The hop's name (`RecordOrder`) from the stack outputs (`RecordOrderFunctionName`), else the function's. */
 function shortName(cloud: LocalCloud, fn: LocalFunction): string {
@@ -99,11 +94,8 @@ function sampleEvents(cloud: LocalCloud, fn: LocalFunction): Array<() => string>
   const mapping = cloud.deployment?.mappings.find((m) => m.config.fn === fn);
   if (mapping === undefined) return [];
   const rules = cloud.eventBridge.allRules().filter((r) => [...r.targets.values()].some((t) => t.delivery.arn === mapping.config.queue.arn));
-  const dir = path.join(__dirname, '..', 'test', 'events');
-  const events = fs
-    .readdirSync(dir)
-    .filter((d) => d !== 'invalid')
-    .flatMap((d) => fs.readdirSync(path.join(dir, d)).map((f) => JSON.parse(fs.readFileSync(path.join(dir, d, f), 'utf8')) as Record<string, unknown>))
+  const events = listTestEvents()
+    .map((file) => loadTestEvent<Record<string, unknown>>(file))
     .filter((event) => rules.some((r) => r.compiled?.matches(event)));
   return events.map((event) => () => {
     const orderId = `warm-${randomUUID().slice(0, 12)}`;
@@ -151,7 +143,7 @@ export async function measureHandlers(cloud: LocalCloud, options: { runs: number
         coldInitMs,
         floorInitMs,
         floorBundleBytes: fs.statSync(path.join(floorDir, 'index.js')).size,
-        warmInvokeMs: percentileOf(warm),
+        warmInvokeMs: round(median(warm), 1),
         sdkClients: clients,
       });
     }

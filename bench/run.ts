@@ -18,6 +18,7 @@ import { costPerMillionOrders, readPrices } from './cost';
 import { measureHandlers } from './handlers';
 import { patternsMatchedPerSecond, routedEventsPerSecond, startCloudProcess } from './local-services';
 import { FinalStatusObserver, runSaga, seedForRun, type SagaRun } from './saga';
+import { round } from './stats';
 import { rawWritesPerSecond } from './store-writes';
 
 const ROOT = path.join(__dirname, '..');
@@ -111,21 +112,21 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     orders,
-    ordersPerSecond: round1(tuned.peak.ordersPerSecond),
+    ordersPerSecond: round(tuned.peak.ordersPerSecond, 1),
     latencyMs: tuned.steady.latencyMs,
-    latencyRateOrdersPerSecond: round1(tuned.peak.ordersPerSecond / 2),
+    latencyRateOrdersPerSecond: round(tuned.peak.ordersPerSecond / 2, 1),
     latencyAtPeakMs: tuned.peak.latencyMs,
     storeWritesPerSecond: Math.round(tuned.raw),
     storeConcurrency: tuned.concurrency,
-    writesPerOrder: round1(writesPerOrder),
-    efficiency: round2((tuned.peak.ordersPerSecond * writesPerOrder) / tuned.raw),
+    writesPerOrder: round(writesPerOrder, 1),
+    efficiency: round((tuned.peak.ordersPerSecond * writesPerOrder) / tuned.raw, 2),
     costPerMillionOrders: cost.total,
     naiveCostPerMillionOrders: naiveCost.total,
-    costRatio: round2(cost.total / naiveCost.total),
+    costRatio: round(cost.total / naiveCost.total, 2),
     cost: { tuned: cost.byService, naive: naiveCost.byService, usagePerOrder: perOrder(tuned.peak), naiveUsagePerOrder: perOrder(naive), prices: { region: prices.region, retrieved: prices.retrieved } },
-    naive: { orders: naive.orders, ordersPerSecond: round1(naive.ordersPerSecond), latencyMs: naive.latencyMs },
+    naive: { orders: naive.orders, ordersPerSecond: round(naive.ordersPerSecond, 1), latencyMs: naive.latencyMs },
     handlers: tuned.handlers,
-    bootSeconds: round2(boot.median),
+    bootSeconds: round(boot.median, 2),
     routedEventsPerSecond: Math.round(routed),
     patternsMatchedPerSecond: Math.round(patterns),
     localstackReference: LOCALSTACK_REFERENCE,
@@ -155,7 +156,7 @@ async function withCloud<T>(app: string, work: (cloud: LocalCloud, shop: ShopCli
 }
 
 function perOrder(run: SagaRun): Record<string, number> {
-  return Object.fromEntries(Object.entries(run.usage).map(([key, value]) => [key, Math.round((value / run.orders) * 1000) / 1000]));
+  return Object.fromEntries(Object.entries(run.usage).map(([key, value]) => [key, round(value / run.orders, 3)]));
 }
 
 /** A bar on a terminal, redrawn in place; in CI logs, one line per quarter. */
@@ -174,8 +175,6 @@ function progressBar(progress: Progress) {
   };
 }
 
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const round2 = (value: number) => Math.round(value * 100) / 100;
 const money = (value: number) => `$${value.toFixed(2)}`;
 
 /** What the table shows of the result. */

@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import type { LocalCloud } from '../local/cloud';
 import type { SqsQueue } from '../local/sqs/queue';
 import { output } from '../scripts/outputs';
-import { orderEntry, sampleOrder, type SamplePath } from '../scripts/sample-orders';
+import { orderEntry, orderTotal, sampleOrder, type SamplePath } from '../scripts/sample-orders';
 import { readProducts, seedProducts } from '../scripts/seed-products';
 import type { ShopClient } from '../scripts/shop-client';
 import { readUsage, subtractUsage, type Usage } from './cost';
+import { percentile } from './stats';
 
 /** The saga's mix, as in the chaos run: most orders ship, some are cancelled for each reason. */
 const PATHS: SamplePath[] = ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'out-of-stock', 'credit-limit', 'declined-card'];
@@ -27,8 +28,7 @@ function benchOrder(orderId: string, index: number): ReturnType<typeof sampleOrd
   const next = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0), state % n);
   const skus = [...new Set(Array.from({ length: 1 + next(3) }, () => EVERYDAY_SKUS[next(EVERYDAY_SKUS.length)]!))];
   const items = skus.map((sku) => ({ sku, quantity: 1 + next(2), unitPrice: CATALOG_PRICES.get(sku)! }));
-  const total = Math.round(items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) * 100) / 100;
-  return { ...order, items, total };
+  return { ...order, items, total: orderTotal(items) };
 }
 const FINAL_STATUSES = ['SHIPPED', 'CANCELLED', 'DELIVERED'];
 
@@ -194,9 +194,4 @@ export async function runSaga(cloud: LocalCloud, shop: ShopClient, observer: Fin
     usage,
     storeConcurrency: cloud.dynamodbMeter?.concurrency() ?? { mean: 0, max: 0 },
   };
-}
-
-export function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!);
 }

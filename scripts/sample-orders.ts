@@ -4,6 +4,10 @@ import { eventEntry } from '../functions/shared/publisher';
 
 type Order = EventData<typeof OrderPlaced>;
 
+/** An order's total: the sum of its lines, to the cent. */
+export const orderTotal = (items: ReadonlyArray<{ quantity: number; unitPrice: number }>): number =>
+  Math.round(items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) * 100) / 100;
+
 /** The saga path an order is built to take. */
 export type SamplePath = 'delivered' | 'out-of-stock' | 'credit-limit' | 'declined-card';
 
@@ -16,8 +20,7 @@ export function sampleOrder(orderId: string, path: SamplePath, placedAt = new Da
     'credit-limit': [line('SKU-LAPTOP', 3, 2400)],
     'declined-card': [line('SKU-HEADSET', 1, 59)],
   }[path];
-  const total = Math.round(items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) * 100) / 100;
-  return { orderId, customerId: path === 'declined-card' ? `test-declined-${orderId}` : `cust-${orderId}`, items, currency: 'EUR', total, placedAt };
+  return { orderId, customerId: path === 'declined-card' ? `test-declined-${orderId}` : `cust-${orderId}`, items, currency: 'EUR', total: orderTotal(items), placedAt };
 }
 
 export const orderEntry = (order: Order): PutEventsRequestEntry => eventEntry(OrderPlaced, order, order.orderId);
