@@ -66,7 +66,7 @@ export class EffectLedger {
           ...key,
           outcome: JSON.stringify(outcome),
           published: outcome.length === 0,
-          // This delivery owns the publication until then; see publishIfOwed.
+          // This delivery owns the publication until then; see completeIfApplied.
           claimedUntil: Date.now() + this.leaseMs,
           processedAt: new Date().toISOString(),
           expiresAt: Math.floor(Date.now() / 1000) + this.retentionSeconds,
@@ -82,7 +82,7 @@ export class EffectLedger {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const reasons: CancellationReason[] = error.CancellationReasons ?? [];
         if (reasons[writes.length]?.Code === 'ConditionalCheckFailed') {
-          await this.publishIfOwed(eventId);
+          await this.completeIfApplied(eventId);
           return { status: 'duplicate' };
         }
         const failed = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
@@ -98,22 +98,16 @@ export class EffectLedger {
   }
 
   /**
-   * For a handler that read its state and found nothing left to do for an event (a status already
-   * reached, a reservation already released): that state may be this very event's own effect, committed
-   * by a delivery that crashed or timed out before it published the outcome. Then the outcome is still
-   * owed and is published now (as `publishIfOwed` does). Returns whether the event had been applied.
+   * Finishes an event that was applied before, if it was: when its outcome is not published yet, takes
+   * over the publication once the committing delivery's lease has run out (it crashed or gave up);
+   * while the lease runs, fails this record so it is retried, instead of publishing the outcome twice.
+   * Returns whether the event had been applied (its marker exists).
+   *
+   * `apply` calls it for a copy of a committed event. A handler calls it when it read its state and
+   * found nothing left to do (a status already reached, a reservation already released): that state
+   * may be this very event's effect, committed by a delivery that died before publishing.
    */
   async completeIfApplied(eventId: string): Promise<boolean> {
-    return this.publishIfOwed(eventId);
-  }
-
-  /**
-   * A copy of an event that was committed before: if its outcome is not published yet, take over the
-   * publication once the committing delivery's lease has run out (it crashed or gave up); while the
-   * lease runs, fail this record so it is retried, instead of publishing the outcome twice.
-   * Returns whether the event had been applied (its marker exists).
-   */
-  private async publishIfOwed(eventId: string): Promise<boolean> {
     const { Item } = await this.props.dynamo.send(
       new GetCommand({ TableName: this.props.tableName, Key: markerKey(eventId), ConsistentRead: true }),
     );
