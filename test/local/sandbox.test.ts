@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Sandbox, type MidwayFault } from '../../local/lambda/sandbox';
+import { eventually } from '../../scripts/poll';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'functions');
 const sandbox = (name: string, timeoutSeconds = 1) =>
@@ -108,8 +109,7 @@ describe('Lambda sandbox', () => {
       expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError' } });
       expect(steps).toEqual(['one']);
       // The second request reaches the server although its sender is gone (the next invocation adds 2).
-      for (let i = 0; i < 200 && served < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(served).toBe(4);
+      await eventually(async () => expect(served).toBe(4), { deadlineMs: 2000, firstDelayMs: 10 });
     });
 
     it('a timeout stops the handler at its request and fails at the deadline', async () => {
