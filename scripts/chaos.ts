@@ -74,7 +74,7 @@ async function main(): Promise<number> {
       placed: orders.map((o) => o.orderId),
       orders: await shop.orders(),
       inventory: await shop.scan(shop.table('Inventory')),
-      audit: await shop.scan(shop.table('Audit')),
+      audit: await shop.auditTrail(),
       notifications: await shop.scan(shop.table('Notifications')),
       // Events are known by their producer's id, which a re-publication keeps (EventBridge's changes).
       archivedEventIds: archived.map((e) => eventIdentity(e)!),

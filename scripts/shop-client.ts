@@ -61,6 +61,11 @@ export class ShopClient {
     return (await this.scan(this.table('Orders'))).filter((item) => item['sk'] === 'ORDER');
   }
 
+  /** The audit store's event records (the table also keeps the reasons of its DLQ'd messages, `FAILURE#`). */
+  async auditTrail(): Promise<Array<Record<string, unknown>>> {
+    return (await this.scan(this.table('Audit'))).filter((item) => String(item['pk']).startsWith('ORDER#'));
+  }
+
   /** Messages waiting in each dead-letter queue. */
   async deadLetterCounts(): Promise<Array<{ name: string; url: string; messages: number }>> {
     return Promise.all(

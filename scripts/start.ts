@@ -62,7 +62,7 @@ async function main(): Promise<number> {
 
     const finalOrders = await shop.orders();
     const byStatus = count_(finalOrders.map((o) => String(o['status'])));
-    const audit = await shop.scan(shop.table('Audit'));
+    const audit = await shop.auditTrail();
     const byType = count_(audit.map((e) => String(e['detailType'])));
     const dlqs = (await shop.deadLetterCounts()).filter((d) => d.messages > 0);
     const wrong = orders.filter((o, i) => finalOrders.find((f) => f['orderId'] === o.orderId)?.['status'] !== EXPECTED[MIX[i % MIX.length]!]);
