@@ -52,6 +52,9 @@ for (const transport of [require('node:http'), require('node:https')]) {
   };
 }
 
+// Must match END_OF_OUTPUT in sandbox.ts.
+const END_OF_OUTPUT = '\u0000sandbox-output-end ';
+
 let handler;
 const initStarted = process.hrtime.bigint();
 try {
@@ -82,7 +85,13 @@ process.on('message', (message) => {
     done() {}, fail() {}, succeed() {},
   };
   const started = process.hrtime.bigint();
-  const reply = (body) => process.send({ requestId, durationMs: Number(process.hrtime.bigint() - started) / 1e6, ...body });
+  const reply = (body) => {
+    const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+    // After everything the handler printed: the parent waits for this marker on both streams.
+    process.stdout.write(`${END_OF_OUTPUT}${requestId}\n`);
+    process.stderr.write(`${END_OF_OUTPUT}${requestId}\n`);
+    process.send({ requestId, durationMs, ...body });
+  };
   // Fault injection midway: at the handler's n-th HTTP request, or when it finishes if it makes fewer.
   midway = fault !== null && typeof fault === 'object' ? { ...fault, deadline, requests: 0 } : undefined;
   let settled = false;

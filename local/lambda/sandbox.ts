@@ -92,6 +92,8 @@ export class Sandbox {
   private busy = false;
   /** Lines printed during the current invocation (for `X-Amz-Log-Type: Tail`). */
   private captured: string[] | undefined;
+  /** Told when the running invocation's output has ended on a stream. */
+  private outputEnded: ((requestId: string, stream: 'stdout' | 'stderr') => void) | undefined;
 
   constructor(readonly config: SandboxConfig) {}
 
@@ -141,6 +143,8 @@ export class Sandbox {
     const child = fork(RUNNER, [], { env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory, execArgv: [] });
     this.child = child;
     forwardLines(child, (line, stream) => {
+      // The runner ends each invocation's output on both streams with a marker (see run()).
+      if (line.startsWith(END_OF_OUTPUT)) return this.outputEnded?.(line.slice(END_OF_OUTPUT.length), stream);
       this.captured?.push(line);
       this.config.onLog?.(line, stream);
     });
@@ -166,12 +170,29 @@ export class Sandbox {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
+        this.outputEnded = undefined;
         if (kill) this.stop();
         resolve(outcome);
       };
+      // The answer comes over IPC, the logs over the pipes: an answer is final once both streams have
+      // passed the runner's end marker, so no line the handler printed arrives after its invocation.
+      let answered: Omit<InvokeOutcome, 'coldStart'> | undefined;
+      const ended = new Set<string>();
+      const doneWhenOutputEnded = () => {
+        if (answered !== undefined && ended.size === 2) done(answered, false);
+      };
+      this.outputEnded = (id, stream) => {
+        if (id !== requestId) return;
+        ended.add(stream);
+        doneWhenOutputEnded();
+      };
+      const answer = (outcome: Omit<InvokeOutcome, 'coldStart'>) => {
+        answered = outcome;
+        doneWhenOutputEnded();
+      };
       const onMessage = (message: Message) => {
-        if (message.type === 'result' && message.requestId === requestId) done({ ok: true, result: message.result, durationMs: message.durationMs }, false);
-        else if (message.type === 'error' && message.requestId === requestId) done({ ok: false, error: message.error, durationMs: message.durationMs }, false);
+        if (message.type === 'result' && message.requestId === requestId) answer({ ok: true, result: message.result, durationMs: message.durationMs });
+        else if (message.type === 'error' && message.requestId === requestId) answer({ ok: false, error: message.error, durationMs: message.durationMs });
         else if (message.type === 'crash') done({ ok: false, error: { ...message.error, errorType: `Runtime.${message.error.errorType}` }, durationMs: Date.now() - started }, true);
       };
       const onExit = (code: number | null, signal: string | null) =>
@@ -187,6 +208,9 @@ export class Sandbox {
     });
   }
 }
+
+/** The line the runner prints on stdout and stderr after an invocation's output (with its request id). */
+const END_OF_OUTPUT = '\u0000sandbox-output-end ';
 
 function forwardLines(child: ChildProcess, onLog: SandboxConfig['onLog']): void {
   for (const stream of ['stdout', 'stderr'] as const) {

@@ -61,6 +61,18 @@ describe('Lambda sandbox', () => {
     expect(seen.remainingMs).toBeLessThanOrEqual(5000);
   });
 
+  it('answers an invocation only with all that the handler printed: no line arrives after it', async () => {
+    const box = sandbox('chatty', 5);
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await box.invoke({ lines: 1000 }, { captureLogs: true }));
+    box.stop();
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ ok: true, result: { printed: 1000 } });
+      expect(outcome.logs).toHaveLength(1000);
+      expect(outcome.logs?.[999]).toMatch(/^line 1000 x+$/);
+    }
+  });
+
   it('names a handler that the module does not export', async () => {
     const box = new Sandbox({ functionName: 'missing', assetDirectory: path.join(FIXTURES, 'slow'), handler: 'index.nothing', runtime: 'nodejs22.x', timeoutSeconds: 1, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment: {} });
     expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.nothing is undefined or not exported' } });
