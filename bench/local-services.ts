@@ -133,7 +133,7 @@ export async function routedEventsPerSecond(endpoint: string, total: number, cli
 
 /** Patterns matched per second: the conformance patterns and events, matched in a tight loop. */
 export function patternsMatchedPerSecond(durationMs = 1000): number {
-  const file = path.join(ROOT, '..', 'shared', 'conformance', 'eventbridge', 'event-patterns.json');
+  const file = path.join(ROOT, 'test', 'conformance', 'patterns', 'event-patterns.json');
   const cases = (JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ expected: string; pattern: unknown; event: unknown }>).filter((c) => c.expected !== 'invalid-pattern');
   const compiled = cases.map((c) => ({ pattern: compilePattern(c.pattern), event: c.event }));
   let matched = 0;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidEventPatternError, parsePattern } from '../../local/eventbridge/pattern';
 
-/** AWS-validated cases (see ../shared/conformance/eventbridge/README.md), run against the matcher directly. */
+/** AWS-validated cases (see patterns/README.md), run against the matcher directly. */
 interface PatternCase {
   name: string;
   expected: 'match' | 'no-match' | 'invalid-pattern';
@@ -11,7 +11,7 @@ interface PatternCase {
   awsError?: { code: string; message: string };
 }
 
-const CASES_FILE = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'eventbridge', 'event-patterns.json');
+const CASES_FILE = path.join(__dirname, 'patterns', 'event-patterns.json');
 const cases = JSON.parse(fs.readFileSync(CASES_FILE, 'utf8')) as PatternCase[];
 
 describe('event pattern matcher against AWS conformance cases', () => {

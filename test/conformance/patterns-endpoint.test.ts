@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { localCloudWithClients } from '../support/local-cloud';
 
 /**
- * AWS-validated EventBridge cases (../shared/conformance/eventbridge), run through the local
+ * AWS-validated EventBridge cases (patterns/, see its README), run through the local
  * cloud's endpoint with the AWS SDK: TestEventPattern for the pattern cases, and
  * PutRule/PutTargets/PutEvents -> SQS for the input transformer cases.
  */
-const DIR = path.join(__dirname, '..', '..', '..', 'shared', 'conformance', 'eventbridge');
+const DIR = path.join(__dirname, 'patterns');
 const load = <T>(file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as T[];
 
 interface PatternCase {

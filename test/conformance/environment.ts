@@ -1,0 +1,39 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ManualClock } from '../../local/clock';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { loadCases } from './case';
+import { runCase, type CaseEnvironment } from './run-case';
+
+/**
+ * Runs every case of `cases/<service>/` through the AWS SDK against one local cloud (services only,
+ * on a clock that moves when a case says so), one test per case, titled by its file and name.
+ */
+export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda'): void {
+  let cloud: LocalCloud;
+  let env: CaseEnvironment;
+
+  beforeAll(async () => {
+    const clock = new ManualClock(Date.now());
+    cloud = await startLocalCloud({ port: 0, clock, dynamodb: false });
+    const config = { endpoint: cloud.endpoint, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
+    env = {
+      clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config) },
+      clock,
+      globals: { region: cloud.region, account: cloud.accountId, endpoint: cloud.endpoint },
+    };
+  });
+  afterAll(async () => {
+    for (const client of Object.values(env?.clients ?? {})) client.destroy();
+    await cloud?.stop();
+  });
+
+  const cases = loadCases(service);
+  let counter = 0;
+  describe(`${service} conformance`, () => {
+    it.each(cases.map(({ file, testCase }) => [`${file.replace(/\.json$/, '')} › ${testCase.name}`, testCase] as const))('%s', async (_title, testCase) => {
+      await runCase(testCase, env, `c${(counter++).toString(36)}${Date.now().toString(36).slice(-4)}`);
+    });
+  });
+}

@@ -1,0 +1,147 @@
+import * as eventbridge from '@aws-sdk/client-eventbridge';
+import * as lambda from '@aws-sdk/client-lambda';
+import * as sqs from '@aws-sdk/client-sqs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ManualClock } from '../../local/clock';
+import type { CallStep, ConformanceCase, ExpectedError } from './case';
+import { mismatch } from './matches';
+
+/** The SDK clients a case's steps call, and the cloud's clock (a ManualClock, so time moves on demand). */
+export interface CaseEnvironment {
+  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient };
+  readonly clock: ManualClock;
+  /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`. */
+  readonly globals: Readonly<Record<string, unknown>>;
+}
+
+const MODULES = { sqs, events: eventbridge, lambda } as const;
+const MAX_UNTIL_TRIES = 50;
+
+/**
+ * Replays a case through the AWS SDK, step by step, and throws naming the first step whose answer
+ * differs from AWS's. `${uniq}` is unique to each run of a case, so cases never share resources.
+ */
+export async function runCase(testCase: ConformanceCase, env: CaseEnvironment, uniq: string): Promise<void> {
+  const vars: Record<string, unknown> = { ...env.globals, uniq };
+  for (const [index, step] of testCase.steps.entries()) {
+    if ('advanceSeconds' in step) {
+      env.clock.advance(step.advanceSeconds * 1000);
+      continue;
+    }
+    const where = `step ${index + 1} (${step.call})`;
+    let difference: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call(step, vars, env);
+      difference = compare(step, answer, vars);
+      if (difference === undefined || !step.until || attempt >= MAX_UNTIL_TRIES) break;
+      if (!env.clock.warp()) await delay(20);
+    }
+    if (difference !== undefined) throw new Error(`${where}: ${difference}`);
+  }
+}
+
+type Answer = { ok: true; output: Record<string, unknown> } | { ok: false; error: SdkError };
+interface SdkError {
+  name: string;
+  message: string;
+  Code?: string;
+  Type?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+async function call(step: CallStep, vars: Record<string, unknown>, env: CaseEnvironment): Promise<Answer> {
+  const service = step.service ?? 'sqs';
+  const module = MODULES[service] as unknown as Record<string, new (input: unknown) => unknown>;
+  const Command = module[`${step.call}Command`];
+  if (Command === undefined) throw new Error(`the ${service} SDK has no ${step.call}Command`);
+  const client = env.clients[service] as unknown as { send(command: unknown): Promise<Record<string, unknown>> };
+  const pending = client.send(new Command(materialize(substitute(step.input ?? {}, vars))));
+  try {
+    return { ok: true, output: await whileTimeMoves(pending, env.clock) };
+  } catch (error) {
+    return { ok: false, error: error as SdkError };
+  }
+}
+
+/** Lets the cloud's clock jump to its next timer while a call waits on it (a long poll, a delay). */
+async function whileTimeMoves<T>(pending: Promise<T>, clock: ManualClock): Promise<T> {
+  let done = false;
+  const settled = pending.finally(() => (done = true));
+  for (let round = 0; round < 500 && !done; round++) {
+    await Promise.race([settled.catch(() => undefined), delay(10)]);
+    if (!done) clock.warp();
+  }
+  return settled;
+}
+
+function compare(step: CallStep, answer: Answer, vars: Record<string, unknown>): string | undefined {
+  const expected = step.expect?.error;
+  if (answer.ok) {
+    if (expected !== undefined) return `expected error ${expected.code}, got success ${JSON.stringify(withoutMetadata(answer.output)).slice(0, 400)}`;
+    const difference = step.expect?.output === undefined ? undefined : mismatch(substitute(step.expect.output, vars), answer.output);
+    if (difference === undefined) save(step, answer.output, vars);
+    return difference;
+  }
+  if (expected === undefined) return `expected success, got ${answer.error.name}: ${answer.error.message}`;
+  return errorMismatch(substitute(expected, vars) as ExpectedError, answer.error);
+}
+
+function errorMismatch(expected: ExpectedError, error: SdkError): string | undefined {
+  const actual = {
+    code: error.Code ?? error.name,
+    name: error.name,
+    message: error.message,
+    type: error.Type,
+    status: error.$metadata?.httpStatusCode,
+  };
+  const wanted = { ...expected, name: expected.name ?? (expected.code.includes('.') ? undefined : expected.code) };
+  for (const key of ['code', 'name', 'message', 'type', 'status'] as const) {
+    if (wanted[key] !== undefined && wanted[key] !== actual[key]) return `error ${key}: expected ${JSON.stringify(wanted[key])}, got ${JSON.stringify(actual[key])} (${actual.name}: ${actual.message})`;
+  }
+  return undefined;
+}
+
+function save(step: CallStep, output: Record<string, unknown>, vars: Record<string, unknown>): void {
+  for (const [name, at] of Object.entries(step.save ?? {})) {
+    const value = at.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], output);
+    if (value === undefined) throw new Error(`cannot save ${name}: the answer has no ${at}`);
+    vars[name] = value;
+  }
+}
+
+/** Replaces `${name}` in every string; a string that is only `${name}` takes the value as it is (a number, a list). */
+export function substitute(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === 'string') {
+    const whole = /^\$\{(\w+)\}$/.exec(value);
+    if (whole !== null && whole[1]! in vars) return vars[whole[1]!];
+    return value.replace(/\$\{(\w+)\}/g, (text, name: string) => (name in vars ? String(vars[name]) : text));
+  }
+  if (Array.isArray(value)) return value.map((element) => substitute(element, vars));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, element]) => [substitute(key, vars) as string, substitute(element, vars)]));
+  return value;
+}
+
+/**
+ * Turns the case's JSON into what the SDK takes: `{ "$base64": "..." }` → bytes, `{ "$json": value }`
+ * → its JSON text (policies, patterns), `{ "$repeat": ["a", 1024] }` → a string of that length.
+ */
+export function materialize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(materialize);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1) {
+    if (keys[0] === '$base64') return Buffer.from(String(record['$base64']), 'base64');
+    if (keys[0] === '$json') return JSON.stringify(record['$json']);
+    if (keys[0] === '$repeat') {
+      const [text, count] = record['$repeat'] as [string, number];
+      return text.repeat(count);
+    }
+  }
+  return Object.fromEntries(keys.map((key) => [key, materialize(record[key])]));
+}
+
+function withoutMetadata(output: Record<string, unknown>): Record<string, unknown> {
+  const { $metadata: _ignored, ...rest } = output;
+  return rest;
+}
