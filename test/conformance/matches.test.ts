@@ -26,6 +26,12 @@ describe('mismatch', () => {
     expect(mismatch('<number>', '1')).toMatch(/a number/);
   });
 
+  it('parses JSON text where asked, then compares partially', () => {
+    expect(mismatch({ '<json>': { a: [1] } }, '{"a": [1], "b": 2}')).toBeUndefined();
+    expect(mismatch({ '<json>': { a: [2] } }, '{"a":[1]}')).toBe('$<json>.a[0]: expected 2, got 1');
+    expect(mismatch({ '<json>': {} }, 'not json')).toMatch(/expected JSON text/);
+  });
+
   it('compares bytes as base64', () => {
     expect(mismatch('AQID', new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
@@ -41,5 +47,12 @@ describe('substitute and materialize', () => {
     expect(input['B']).toEqual(Buffer.from([1, 2, 3]));
     expect(input['P']).toBe('{"a":[1]}');
     expect(input['S']).toBe('ababab');
+  });
+
+  it('builds dates from text, epoch milliseconds, or milliseconds plus seconds', () => {
+    const input = materialize({ A: { $date: '2022-01-01T00:00:00Z' }, B: { $date: 1000 }, C: { $date: [1000, 60] } }) as Record<string, Date>;
+    expect(input['A']?.toISOString()).toBe('2022-01-01T00:00:00.000Z');
+    expect(input['B']?.getTime()).toBe(1000);
+    expect(input['C']?.getTime()).toBe(61_000);
   });
 });

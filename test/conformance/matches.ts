@@ -4,7 +4,8 @@
  * Placeholders stand for values AWS generated:
  * - `"<any>"`: present, any value; `"<absent>"`: the member is left out (as AWS leaves out empty members);
  * - `"<string>"`, `"<number>"`; `"<re:PATTERN>"`: a string matching the regular expression;
- * - `{ "<unordered>": [...] }`: an array with these elements in any order.
+ * - `{ "<unordered>": [...] }`: an array with these elements in any order;
+ * - `{ "<json>": value }`: a string of JSON text whose parsed value matches `value` (policies, patterns).
  * Binary values (Uint8Array) compare as their base64 text.
  * Returns where they differ, or undefined when the answer matches.
  */
@@ -22,6 +23,7 @@ export function mismatch(expected: unknown, actual: unknown, at = '$'): string |
   }
   if (isObject(expected)) {
     if (Object.keys(expected).length === 1 && '<unordered>' in expected) return unordered(expected['<unordered>'], actual, at);
+    if (Object.keys(expected).length === 1 && '<json>' in expected) return json(expected['<json>'], actual, at);
     if (!isObject(actual)) return `${at}: expected an object, got ${show(actual)}`;
     for (const [key, value] of Object.entries(expected)) {
       const difference = mismatch(value, actual[key], `${at}.${key}`);
@@ -57,6 +59,17 @@ function unordered(expected: unknown, actual: unknown, at: string): string | und
     left.splice(index, 1);
   }
   return undefined;
+}
+
+function json(expected: unknown, actual: unknown, at: string): string | undefined {
+  if (typeof actual !== 'string') return `${at}: expected JSON text, got ${show(actual)}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(actual);
+  } catch {
+    return `${at}: expected JSON text, got ${show(actual)}`;
+  }
+  return mismatch(expected, parsed, `${at}<json>`);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

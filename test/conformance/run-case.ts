@@ -10,7 +10,7 @@ import { mismatch } from './matches';
 export interface CaseEnvironment {
   readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient };
   readonly clock: ManualClock;
-  /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`. */
+  /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`; `${now}` is the cloud's clock (ms) at each step. */
   readonly globals: Readonly<Record<string, unknown>>;
 }
 
@@ -29,6 +29,7 @@ export async function runCase(testCase: ConformanceCase, env: CaseEnvironment, u
       continue;
     }
     const where = `step ${index + 1} (${step.call})`;
+    vars['now'] = env.clock.now();
     let difference: string | undefined;
     for (let attempt = 1; ; attempt++) {
       const answer = await call(step, vars, env);
@@ -123,7 +124,9 @@ export function substitute(value: unknown, vars: Record<string, unknown>): unkno
 
 /**
  * Turns the case's JSON into what the SDK takes: `{ "$base64": "..." }` → bytes, `{ "$json": value }`
- * → its JSON text (policies, patterns), `{ "$repeat": ["a", 1024] }` → a string of that length.
+ * → its JSON text (policies, patterns), `{ "$repeat": ["a", 1024] }` → a string of that length,
+ * `{ "$date": "2022-01-01T00:00:00Z" | ms | [ms, seconds] }` → a Date (the last: ms since the epoch
+ * plus an offset in seconds, e.g. `["${now}", -60]`, a minute before the cloud's clock).
  */
 export function materialize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(materialize);
@@ -133,12 +136,18 @@ export function materialize(value: unknown): unknown {
   if (keys.length === 1) {
     if (keys[0] === '$base64') return Buffer.from(String(record['$base64']), 'base64');
     if (keys[0] === '$json') return JSON.stringify(record['$json']);
+    if (keys[0] === '$date') return toDate(record['$date']);
     if (keys[0] === '$repeat') {
       const [text, count] = record['$repeat'] as [string, number];
       return text.repeat(count);
     }
   }
   return Object.fromEntries(keys.map((key) => [key, materialize(record[key])]));
+}
+
+function toDate(value: unknown): Date {
+  if (Array.isArray(value)) return new Date(Number(value[0]) + Number(value[1]) * 1000);
+  return new Date(value as string | number);
 }
 
 function withoutMetadata(output: Record<string, unknown>): Record<string, unknown> {
