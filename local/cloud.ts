@@ -11,7 +11,8 @@ import { CapacityMeter } from './dynamodb/capacity-meter';
 import { dynamoDbProxy } from './dynamodb/dynamodb-proxy';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local';
 import { Gateway, type GatewayService, type RawGatewayService } from './gateway/server';
-import type { SqsEventSourceMapping } from './lambda/event-source-mapping';
+import { EventSourceMappings } from './lambda/event-source-mappings';
+import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
 import { Settler, type SettleResult } from './settle';
 import { SqsService } from './sqs/sqs-service';
@@ -55,6 +56,8 @@ export interface LocalCloud {
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
   readonly lambda: LambdaService;
+  /** Every event source mapping: the deployed app's and those created through the Lambda API. */
+  readonly mappings: EventSourceMappings;
   readonly dynamodb?: DynamoDbLocal;
   /** DynamoDB's consumed capacity, when `meterDynamoDb` was asked. */
   readonly dynamodbMeter?: CapacityMeter;
@@ -74,7 +77,6 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const accountId = options.accountId ?? '000000000000';
   const log = options.log ?? (() => undefined);
   let endpoint = '';
-  let mappings: readonly SqsEventSourceMapping[] = [];
   let gateway: Gateway | undefined;
 
   const faults = options.faults;
@@ -106,7 +108,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
-  settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings, requestsInFlight: () => gateway?.inFlight ?? 0 });
+  const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
+  const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint });
+  settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings.runtimes(), requestsInFlight: () => gateway?.inFlight ?? 0 });
   sqs.onChange(changed);
   // EventBridge delivers to a function as an asynchronous invocation: accepted once queued.
   eventBridge.registerTargetSender('lambda', (arn, payload) => {
@@ -142,7 +146,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4566,
       services,
-      rest: [{ pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambda.http(request, body, url) }],
+      rest: [
+        { pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
+        { pathPrefix: '/2015-03-31/event-source-mappings', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
+      ],
       controls: {
         // `clock`: the cloud's time, ahead of the wall clock by the idle time settling skipped; event
         // times, archives and replay windows are in it.
@@ -166,8 +173,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const client = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
       deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, ...(client === undefined ? {} : { dynamodb: client }), endpoint, region, accountId, changed });
       client?.destroy();
-      mappings = deployment.mappings;
-      for (const mapping of mappings) mapping.start();
+      for (const mapping of deployment.mappings) mappings.adopt(mapping);
       if (deployment.skipped.size > 0) {
         log(`not run locally (no local behaviour): ${[...deployment.skipped].map(([type, ids]) => `${type} ×${ids.length}`).join(', ')}`);
       }
@@ -185,12 +191,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sqs,
       eventBridge,
       lambda,
+      mappings,
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
       ...(deployment === undefined ? {} : { deployment }),
       settle: (timeoutMs, settleOptions) => settler!.settle(timeoutMs, settleOptions),
       stop: async () => {
-        for (const mapping of mappings) mapping.stop();
+        mappings.stopAll();
         for (const queue of sqs.allQueues()) queue.cancelWaits();
         lambda.stopAll();
         for (const step of cleanup.reverse()) await step();

@@ -4,19 +4,25 @@ import type { Received, SqsQueue } from '../sqs/queue';
 import type { SqsService } from '../sqs/sqs-service';
 import { failedMessageIds } from './batch-response';
 import type { LambdaService, LocalFunction } from './lambda-service';
-import { sqsEvent } from './sqs-event';
+import { sqsEvent, type SqsRecordInput } from './sqs-event';
 
+/** A mapping's settings; UpdateEventSourceMapping changes them in place (pollers read them per batch). */
 export interface EventSourceMappingConfig {
   readonly queue: SqsQueue;
-  readonly fn: LocalFunction;
+  fn: LocalFunction;
   /** @default 10 */
-  readonly batchSize: number;
+  batchSize: number;
   /** @default 0 */
-  readonly batchingWindowSeconds: number;
-  readonly reportBatchItemFailures: boolean;
+  batchingWindowSeconds: number;
+  reportBatchItemFailures: boolean;
   /** @default 1000 (Lambda's), capped by the local cloud */
-  readonly maximumConcurrency: number;
-  readonly enabled: boolean;
+  maximumConcurrency: number;
+  enabled: boolean;
+  /**
+   * FilterCriteria: whether a record is handed to the function. Records it rejects are deleted
+   * from the queue unprocessed, as Lambda drops filtered-out SQS messages. @default every record
+   */
+  filter?: (record: unknown) => boolean;
 }
 
 export interface MappingMetrics {
@@ -37,7 +43,6 @@ export interface MappingMetrics {
  * batches come back full.
  */
 export class SqsEventSourceMapping {
-  readonly uuid = randomUUID();
   readonly metrics: MappingMetrics = { batches: 0, messages: 0, failedMessages: 0, receiveRequests: 0, deleteRequests: 0 };
   private pollers = 0;
   /** Pollers between taking messages and finishing their batch. */
@@ -49,7 +54,12 @@ export class SqsEventSourceMapping {
   constructor(
     readonly config: EventSourceMappingConfig,
     private readonly deps: { clock: Clock; sqs: SqsService; lambda: LambdaService; region: string; changed: () => void },
+    readonly uuid: string = randomUUID(),
   ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
 
   start(): void {
     if (!this.config.enabled || this.running) return;
@@ -69,11 +79,17 @@ export class SqsEventSourceMapping {
   }
 
   private async poll(): Promise<void> {
-    const { queue, batchSize } = this.config;
+    const { queue } = this.config;
     while (this.running && !queue.deleted) {
+      const { batchSize } = this.config;
       // Waits on the queue itself: resolved by the next message, with no timer and no spinning.
       const first = await queue.receive(batchSize, undefined, Infinity);
-      if (!this.running || first.length === 0) continue;
+      if (first.length === 0) continue;
+      if (!this.running) {
+        // Stopped while waiting: what it was handed goes back, visible again, unprocessed.
+        for (const { receiptHandle } of first) queue.changeVisibility(receiptHandle, 0);
+        continue;
+      }
       this.busy++;
       try {
         const batch = await this.fillWindow(first);
@@ -115,21 +131,18 @@ export class SqsEventSourceMapping {
     });
   }
 
-  private async process(batch: Received[]): Promise<void> {
-    const { queue, fn, reportBatchItemFailures } = this.config;
-    const event = sqsEvent(
-      batch.map(({ message, receiptHandle }) => ({
-        messageId: message.id,
-        body: message.body,
-        receiptHandle,
-        receiveCount: message.receiveCount,
-        sentTimestamp: message.sentAt,
-        ...(message.firstReceiveAt === undefined ? {} : { firstReceiveTimestamp: message.firstReceiveAt }),
-      })),
-      queue.arn,
-      this.deps.region,
-    );
-    const outcome = await this.deps.lambda.invoke(fn, event);
+  private async process(received: Received[]): Promise<void> {
+    const { queue, fn, reportBatchItemFailures, filter } = this.config;
+    const records = sqsEvent(received.map(recordInput), queue.arn, this.deps.region).Records;
+    // Filtered-out messages are deleted without invoking the function.
+    const batch = filter === undefined ? received : received.filter((_r, i) => filter(records[i]));
+    const event = { Records: filter === undefined ? records : records.filter((record) => filter(record)) };
+    for (const { receiptHandle } of received.filter((r) => !batch.includes(r))) queue.delete(receiptHandle);
+    if (batch.length === 0) return;
+    // A function deleted under its mapping fails every batch, which then returns after the visibility timeout.
+    const outcome = this.deps.lambda.exists(fn)
+      ? await this.deps.lambda.invoke(fn, event)
+      : { ok: false as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${fn.arn}` } };
     this.metrics.batches++;
     this.metrics.messages += batch.length;
     // A function error fails the whole batch: nothing is deleted, everything returns after the visibility timeout.
@@ -139,4 +152,24 @@ export class SqsEventSourceMapping {
     if (toDelete.length > 0) this.metrics.deleteRequests++;
     for (const { receiptHandle } of toDelete) queue.delete(receiptHandle);
   }
+}
+
+/** What the SQS event says of a received message. */
+function recordInput({ message, receiptHandle }: Received): SqsRecordInput {
+  return {
+    messageId: message.id,
+    body: message.body,
+    receiptHandle,
+    receiveCount: message.receiveCount,
+    sentTimestamp: message.sentAt,
+    senderId: message.senderId,
+    ...(message.firstReceiveAt === undefined ? {} : { firstReceiveTimestamp: message.firstReceiveAt }),
+    ...(message.attributes === undefined || Object.keys(message.attributes).length === 0 ? {} : { messageAttributes: message.attributes }),
+    ...(message.md5OfAttributes === undefined ? {} : { md5OfMessageAttributes: message.md5OfAttributes }),
+    ...(message.traceHeader === undefined ? {} : { traceHeader: message.traceHeader }),
+    ...(message.groupId === undefined ? {} : { groupId: message.groupId }),
+    ...(message.dedupId === undefined ? {} : { dedupId: message.dedupId }),
+    ...(message.sequenceNumber === undefined ? {} : { sequenceNumber: message.sequenceNumber }),
+    ...(message.deadLetterSourceArn === undefined ? {} : { deadLetterSourceArn: message.deadLetterSourceArn }),
+  };
 }

@@ -1,13 +1,31 @@
-import type * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { Sandbox, type InvokeOutcome, type SandboxConfig, type SandboxFault } from './sandbox';
+
+/** What the control plane reports of a function beyond what its sandboxes run (see function-configuration.ts). */
+export interface FunctionDetails {
+  role: string;
+  description: string;
+  codeSha256: string;
+  codeSize: number;
+  /** ISO 8601 with milliseconds and a `+0000` offset, as Lambda writes `LastModified`. */
+  lastModified: string;
+  revisionId: string;
+  architectures: string[];
+  /** Whether the caller gave `Environment` (Lambda leaves the member out otherwise). */
+  hasEnvironment: boolean;
+  /** A package unpacked by CreateFunction/UpdateFunctionCode, removed with the function. */
+  unpackedCode?: string;
+}
 
 /** A deployed function: its configuration and its pool of sandboxes. */
 export interface LocalFunction {
   readonly name: string;
   readonly arn: string;
-  readonly config: Omit<SandboxConfig, 'onLog'>;
+  /** Replaced (never mutated) by `reconfigure`: sandboxes started before keep the one they began with. */
+  config: Omit<SandboxConfig, 'onLog'>;
+  /** Set for functions created through the API; deployed ones report defaults. */
+  details?: FunctionDetails;
   /** The sum of its event sources' maximum concurrency; at least one sandbox may always run. */
   concurrency: number;
   readonly sandboxes: Sandbox[];
@@ -52,7 +70,7 @@ export class LambdaService {
 
   constructor(private readonly options: LambdaServiceOptions) {}
 
-  create(config: Omit<SandboxConfig, 'onLog'>): LocalFunction {
+  create(config: Omit<SandboxConfig, 'onLog'>, details?: FunctionDetails): LocalFunction {
     if (!/^nodejs\d+\.x$/.test(config.runtime)) {
       throw new Error(`function ${config.functionName}: runtime ${config.runtime} is not supported by the local cloud (Node.js runtimes only)`);
     }
@@ -60,12 +78,42 @@ export class LambdaService {
       name: config.functionName,
       arn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${config.functionName}`,
       config,
+      ...(details === undefined ? {} : { details }),
       concurrency: 0,
       sandboxes: [],
       waiting: [],
     };
     this.functions.set(fn.name, fn);
     return fn;
+  }
+
+  /**
+   * Gives a function a new configuration or code: idle sandboxes stop at once, busy ones finish
+   * their invocation and then stop, so every later invocation runs on the new one.
+   */
+  reconfigure(fn: LocalFunction, config: Omit<SandboxConfig, 'onLog'>): void {
+    fn.config = config;
+    this.retireSandboxes(fn);
+  }
+
+  /** Removes a function; invocations already running finish, and its sandboxes end. */
+  remove(fn: LocalFunction): void {
+    if (this.functions.get(fn.name) === fn) this.functions.delete(fn.name);
+    this.retireSandboxes(fn);
+  }
+
+  /** Whether the function still exists (an event source mapping may outlive its function). */
+  exists(fn: LocalFunction): boolean {
+    return this.functions.get(fn.name) === fn;
+  }
+
+  private readonly retired = new Set<Sandbox>();
+
+  private retireSandboxes(fn: LocalFunction): void {
+    for (const sandbox of fn.sandboxes.splice(0)) {
+      if (sandbox.isBusy || this.reserved.has(sandbox)) this.retired.add(sandbox);
+      else sandbox.stop();
+    }
   }
 
   all(): LocalFunction[] {
@@ -121,73 +169,20 @@ export class LambdaService {
 
   stopAll(): void {
     for (const fn of this.functions.values()) for (const sandbox of fn.sandboxes) sandbox.stop();
-  }
-
-  /** `POST /2015-03-31/functions/{name}/invocations`, `GET /2015-03-31/functions/[{name}]`. */
-  async http(request: http.IncomingMessage, body: Buffer, url: URL): Promise<{ status: number; headers?: Record<string, string>; body: unknown }> {
-    const match = /^\/2015-03-31\/functions\/?([^/]*)(\/invocations|\/configuration)?\/?$/.exec(url.pathname);
-    if (match === null) return notFoundRoute(url.pathname);
-    const [, name = '', suffix] = match;
-    const invocations = suffix === '/invocations' ? suffix : undefined;
-    if (request.method === 'GET' && name === '' && invocations === undefined) {
-      return { status: 200, body: { Functions: this.all().map((fn) => this.configuration(fn)) } };
-    }
-    const fn = this.find(name);
-    if (fn === undefined) {
-      return { status: 404, headers: { 'x-amzn-ErrorType': 'ResourceNotFoundException' }, body: { Type: 'User', message: `Function not found: arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${decodeURIComponent(name)}` } };
-    }
-    if (request.method === 'GET' && suffix === '/configuration') return { status: 200, body: this.configuration(fn) };
-    if (request.method === 'GET' && invocations === undefined) return { status: 200, body: { Configuration: this.configuration(fn) } };
-    if (request.method !== 'POST' || invocations === undefined) return notFoundRoute(url.pathname);
-
-    let event: unknown;
-    try {
-      event = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      return { status: 400, headers: { 'x-amzn-ErrorType': 'InvalidRequestContentException' }, body: { Type: 'User', message: 'Could not parse request body into json: the payload is not valid JSON.' } };
-    }
-    const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-    if (type === 'DryRun') return { status: 204, body: undefined };
-    if (type === 'Event') {
-      this.invokeAsync(fn, event);
-      return { status: 202, body: undefined };
-    }
-    if (type !== 'RequestResponse') {
-      return { status: 400, headers: { 'x-amzn-ErrorType': 'InvalidParameterValueException' }, body: { Type: 'User', message: `Invalid invocation type ${type}: use RequestResponse, Event or DryRun.` } };
-    }
-    const tail = request.headers['x-amz-log-type'] === 'Tail';
-    const outcome = await this.invoke(fn, event, { captureLogs: tail });
-    const headers: Record<string, string> = { 'X-Amz-Executed-Version': '$LATEST' };
-    if (tail) headers['X-Amz-Log-Result'] = Buffer.from((outcome.logs ?? []).join('\n').slice(-4096)).toString('base64');
-    if (!outcome.ok) headers['X-Amz-Function-Error'] = 'Unhandled';
-    return { status: 200, headers, body: outcome.ok ? outcome.result : outcome.error };
-  }
-
-  private configuration(fn: LocalFunction) {
-    return {
-      FunctionName: fn.name,
-      FunctionArn: fn.arn,
-      Runtime: fn.config.runtime,
-      Handler: fn.config.handler,
-      Timeout: fn.config.timeoutSeconds,
-      MemorySize: fn.config.memoryMb,
-      Environment: { Variables: fn.config.environment },
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
-      PackageType: 'Zip',
-      Architectures: ['arm64'],
-    };
+    for (const sandbox of this.retired) sandbox.stop();
   }
 
   private acquire(fn: LocalFunction): Promise<Sandbox> {
     const idle = fn.sandboxes.find((s) => !s.isBusy && !this.reserved.has(s));
     if (idle !== undefined) return Promise.resolve(this.reserve(idle));
-    if (fn.sandboxes.length < Math.max(1, fn.concurrency)) {
-      const sandbox = new Sandbox({ ...fn.config, onLog: (line) => this.options.onLog?.(fn.name, line) });
-      fn.sandboxes.push(sandbox);
-      return Promise.resolve(this.reserve(sandbox));
-    }
+    if (fn.sandboxes.length < Math.max(1, fn.concurrency)) return Promise.resolve(this.reserve(this.spawn(fn)));
     return new Promise((resolve) => fn.waiting.push((sandbox) => resolve(this.reserve(sandbox))));
+  }
+
+  private spawn(fn: LocalFunction): Sandbox {
+    const sandbox = new Sandbox({ ...fn.config, onLog: (line) => this.options.onLog?.(fn.name, line) });
+    fn.sandboxes.push(sandbox);
+    return sandbox;
   }
 
   private readonly reserved = new Set<Sandbox>();
@@ -200,12 +195,14 @@ export class LambdaService {
   private release(fn: LocalFunction, sandbox: Sandbox): void {
     this.reserved.delete(sandbox);
     const next = fn.waiting.shift();
-    if (next !== undefined) next(sandbox);
+    if (!this.retired.delete(sandbox)) {
+      if (next !== undefined) next(sandbox);
+      return;
+    }
+    // A sandbox of an older configuration (or of a removed function) ends; a waiter gets a new one.
+    sandbox.stop();
+    if (next !== undefined) next(this.spawn(fn));
   }
-}
-
-function notFoundRoute(path: string) {
-  return { status: 404, headers: { 'x-amzn-ErrorType': 'UnknownOperationException' }, body: { Type: 'User', message: `No Lambda operation at ${path}.` } };
 }
 
 export const newUuid = () => randomUUID();

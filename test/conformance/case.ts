@@ -54,7 +54,7 @@ export interface ExpectedError {
   readonly code: string;
   readonly name?: string;
   readonly message?: string;
-  readonly type?: 'Sender' | 'Receiver';
+  readonly type?: 'Sender' | 'Receiver' | 'User';
   readonly status?: number;
 }
 

@@ -1,6 +1,7 @@
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as sqs from '@aws-sdk/client-sqs';
+import { strToU8, zipSync } from 'fflate';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ManualClock } from '../../local/clock';
 import type { CallStep, ConformanceCase, ExpectedError } from './case';
@@ -12,6 +13,12 @@ export interface CaseEnvironment {
   readonly clock: ManualClock;
   /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`; `${now}` is the cloud's clock (ms) at each step. */
   readonly globals: Readonly<Record<string, unknown>>;
+  /**
+   * Whether the cloud is working in real time (a handler running, a poller between receiving and
+   * deleting): the clock then holds still, as settling does, so a visibility timeout never expires
+   * under a handler that is still running. @default never
+   */
+  readonly busy?: () => boolean;
 }
 
 const MODULES = { sqs, events: eventbridge, lambda } as const;
@@ -35,6 +42,7 @@ export async function runCase(testCase: ConformanceCase, env: CaseEnvironment, u
       const answer = await call(step, vars, env);
       difference = compare(step, answer, vars);
       if (difference === undefined || !step.until || attempt >= MAX_UNTIL_TRIES) break;
+      await whenIdle(env);
       if (!env.clock.warp()) await delay(20);
     }
     if (difference !== undefined) throw new Error(`${where}: ${difference}`);
@@ -58,21 +66,34 @@ async function call(step: CallStep, vars: Record<string, unknown>, env: CaseEnvi
   const client = env.clients[service] as unknown as { send(command: unknown): Promise<Record<string, unknown>> };
   const pending = client.send(new Command(materialize(substitute(step.input ?? {}, vars))));
   try {
-    return { ok: true, output: await whileTimeMoves(pending, env.clock) };
+    return { ok: true, output: await whileTimeMoves(pending, env) };
   } catch (error) {
     return { ok: false, error: error as SdkError };
   }
 }
 
 /** Lets the cloud's clock jump to its next timer while a call waits on it (a long poll, a delay). */
-async function whileTimeMoves<T>(pending: Promise<T>, clock: ManualClock): Promise<T> {
+async function whileTimeMoves<T>(pending: Promise<T>, env: CaseEnvironment): Promise<T> {
   let done = false;
   const settled = pending.finally(() => (done = true));
-  for (let round = 0; round < 500 && !done; round++) {
+  const deadline = Date.now() + MAX_BUSY_MS;
+  for (let round = 0; round < 500 && !done; ) {
     await Promise.race([settled.catch(() => undefined), delay(10)]);
-    if (!done) clock.warp();
+    if (done) break;
+    // While the cloud works in real time the clock holds still (bounded, should a handler hang).
+    if (env.busy?.() && Date.now() < deadline) continue;
+    env.clock.warp();
+    round++;
   }
   return settled;
+}
+
+/** Real time a case waits for handlers to finish before moving the clock regardless. */
+const MAX_BUSY_MS = 30_000;
+
+async function whenIdle(env: CaseEnvironment): Promise<void> {
+  const deadline = Date.now() + MAX_BUSY_MS;
+  while (env.busy?.() && Date.now() < deadline) await delay(10);
 }
 
 function compare(step: CallStep, answer: Answer, vars: Record<string, unknown>): string | undefined {
@@ -126,7 +147,8 @@ export function substitute(value: unknown, vars: Record<string, unknown>): unkno
  * Turns the case's JSON into what the SDK takes: `{ "$base64": "..." }` → bytes, `{ "$json": value }`
  * → its JSON text (policies, patterns), `{ "$repeat": ["a", 1024] }` → a string of that length,
  * `{ "$date": "2022-01-01T00:00:00Z" | ms | [ms, seconds] }` → a Date (the last: ms since the epoch
- * plus an offset in seconds, e.g. `["${now}", -60]`, a minute before the cloud's clock).
+ * plus an offset in seconds, e.g. `["${now}", -60]`, a minute before the cloud's clock),
+ * `{ "$zip": { "index.js": "source" } }` → a zip archive of those files (a Lambda deployment package).
  */
 export function materialize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(materialize);
@@ -136,7 +158,13 @@ export function materialize(value: unknown): unknown {
   if (keys.length === 1) {
     if (keys[0] === '$base64') return Buffer.from(String(record['$base64']), 'base64');
     if (keys[0] === '$json') return JSON.stringify(record['$json']);
+    // Base64 text of a UTF-8 string (a hand-built SQS move task handle).
+    if (keys[0] === '$toBase64') return Buffer.from(String(record['$toBase64']), 'utf8').toString('base64');
     if (keys[0] === '$date') return toDate(record['$date']);
+    if (keys[0] === '$zip') {
+      const files = record['$zip'] as Record<string, string>;
+      return zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)])));
+    }
     if (keys[0] === '$repeat') {
       const [text, count] = record['$repeat'] as [string, number];
       return text.repeat(count);
