@@ -105,8 +105,8 @@ export class Settler {
     }
   }
 
-  /** Nothing is running: only timers (visibility, delays, retries, windows) can move things on. */
+  /** Nothing is running: only timers (visibility, delays, retries, windows, a replay's start) can move things on. */
   private idle(p: Pending): boolean {
-    return p.invocations + (p.pollersBusy - p.pollersCollecting) + p.moveTasks + p.replays + p.requests === 0 && p.queues.every((q) => q.visible === 0);
+    return p.invocations + (p.pollersBusy - p.pollersCollecting) + p.moveTasks + p.requests === 0 && p.queues.every((q) => q.visible === 0);
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { ConstraintCheck, NAME_PATTERN } from './constraints';
 import { EventsErrors } from './errors';
 import type { EventBridgeService } from './eventbridge-service';
 import { paginate } from './paginate';
@@ -37,6 +38,10 @@ interface Replay {
 }
 
 const seconds = (ms: number) => ms / 1000;
+/** How long a replay stays STARTING before it sends its events (AWS takes minutes; time on the cloud's clock). */
+const REPLAY_START_DELAY_MS = 1000;
+/** Replays STARTING or RUNNING at once, per account and region (recorded on AWS: tests_concurrency_error_too_many_active_replays). */
+const MAX_ACTIVE_REPLAYS = 10;
 
 /**
  * EventBridge archives and replays: an archive keeps the events of its bus that match its pattern
@@ -52,9 +57,9 @@ export class Archives {
     private readonly clock: Clock,
   ) {}
 
-  /** Replays still sending events (for settling). */
+  /** Replays not yet finished (for settling; each waits only on its timer on the cloud's clock). */
   get active(): number {
-    return [...this.replays.values()].filter((r) => r.state === 'STARTING' || r.state === 'RUNNING').length;
+    return [...this.replays.values()].filter((r) => r.state === 'STARTING' || r.state === 'RUNNING' || r.state === 'CANCELLING').length;
   }
 
   /** The events an archive holds, oldest first (for tools that run in-process, such as chaos checks). */
@@ -73,6 +78,12 @@ export class Archives {
   }
 
   create(input: Input): Output {
+    const check = new ConstraintCheck();
+    if (check.required(input['ArchiveName'], 'archiveName')) check.text(input['ArchiveName'], 'archiveName', { pattern: NAME_PATTERN, min: 1, max: 48 });
+    if (check.required(input['EventSourceArn'], 'eventSourceArn')) check.text(input['EventSourceArn'], 'eventSourceArn', { min: 1, max: 1600 });
+    check.text(input['Description'], 'description', { max: 512 });
+    check.range(input['RetentionDays'], 'retentionDays', 0, 2_147_483_647);
+    check.throwIfFailed();
     const name = requireName(input, 'ArchiveName');
     if (this.archives.has(name)) throw EventsErrors.alreadyExists(`Archive ${name} already exists.`);
     const bus = this.eventBridge.bus(requireName(input, 'EventSourceArn'));
@@ -91,6 +102,10 @@ export class Archives {
   }
 
   update(input: Input): Output {
+    // Checked before the archive is looked up (recorded on AWS: test_update_archive_error_unknown_archive).
+    if (input['EventPattern'] === undefined && input['RetentionDays'] === undefined && input['Description'] === undefined) {
+      throw EventsErrors.validation('At least one of EventPattern, RetentionDays or Description must be provided.');
+    }
     const archive = this.archive(requireName(input, 'ArchiveName'));
     this.configure(archive, input);
     return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: seconds(archive.createdAt) };
@@ -115,9 +130,11 @@ export class Archives {
 
   list(input: Input): Output {
     const prefix = typeof input['NamePrefix'] === 'string' ? input['NamePrefix'] : '';
-    const source = typeof input['EventSourceArn'] === 'string' ? input['EventSourceArn'] : undefined;
+    // A source bus that does not exist is an error, not an empty list (recorded on AWS: test_list_archive_error_unknown_source_arn).
+    const source = typeof input['EventSourceArn'] === 'string' ? this.eventBridge.bus(input['EventSourceArn']).arn : undefined;
+    const state = typeof input['State'] === 'string' ? input['State'] : undefined;
     const items = [...this.archives.values()]
-      .filter((a) => a.name.startsWith(prefix) && (source === undefined || a.sourceArn === source))
+      .filter((a) => a.name.startsWith(prefix) && (source === undefined || a.sourceArn === source) && (state === undefined || state === 'ENABLED'))
       .map((a) => ({ ArchiveName: a.name, EventSourceArn: a.sourceArn, State: 'ENABLED', RetentionDays: a.retentionDays, SizeBytes: a.sizeBytes, EventCount: a.events.length, CreationTime: seconds(a.createdAt) }));
     return paginate(items, input, 'Archives');
   }
@@ -128,17 +145,39 @@ export class Archives {
     return {};
   }
 
+  /**
+   * StartReplay, checked as AWS does (recorded on AWS, test_archive_and_replay.py::TestReplay): a
+   * name in use is ResourceAlreadyExistsException; the window must not be empty; an archive that
+   * does not exist is a ValidationException on EventSourceArn; a destination bus that does not exist
+   * is ResourceNotFoundException; any other bus than the archive's is "Cross event bus replay is not
+   * permitted."; at most 10 replays may be active. The replay starts after a moment on the cloud's clock.
+   */
   startReplay(input: Input): Output {
+    const check = new ConstraintCheck();
+    if (check.required(input['ReplayName'], 'replayName')) check.text(input['ReplayName'], 'replayName', { pattern: NAME_PATTERN, min: 1, max: 64 });
+    if (check.required(input['EventSourceArn'], 'eventSourceArn')) check.text(input['EventSourceArn'], 'eventSourceArn', { min: 1, max: 1600 });
+    check.required(input['EventStartTime'], 'eventStartTime');
+    check.required(input['EventEndTime'], 'eventEndTime');
+    check.required(input['Destination'], 'destination');
+    check.text(input['Description'], 'description', { max: 512 });
+    check.throwIfFailed();
     const name = requireName(input, 'ReplayName');
     if (this.replays.has(name)) throw EventsErrors.alreadyExists(`Replay ${name} already exists.`);
-    const sourceArn = requireName(input, 'EventSourceArn');
-    const archive = this.archive(sourceArn.slice(sourceArn.lastIndexOf('/') + 1));
     const start = timestamp(input['EventStartTime'], 'EventStartTime');
     const end = timestamp(input['EventEndTime'], 'EventEndTime');
     if (start >= end) throw EventsErrors.validation('Parameter EventEndTime is not valid. Reason: EventStartTime must be before EventEndTime.');
-    const destination = input['Destination'] as { Arn?: string; FilterArns?: string[] } | undefined;
-    if (destination?.Arn === undefined) throw EventsErrors.validation('Parameter Destination.Arn is not valid.');
-    if (destination.Arn !== archive.sourceArn) throw EventsErrors.validation('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.');
+    const sourceArn = requireName(input, 'EventSourceArn');
+    const archiveName = sourceArn.slice(sourceArn.lastIndexOf('/') + 1);
+    const archive = this.archives.get(archiveName);
+    if (archive === undefined || !sourceArn.includes(':archive/')) {
+      throw EventsErrors.validation(`Parameter EventSourceArn is not valid. Reason: Archive ${archiveName} does not exist.`);
+    }
+    const destination = input['Destination'] as { Arn?: unknown; FilterArns?: unknown };
+    if (typeof destination.Arn !== 'string' || destination.Arn === '') throw EventsErrors.validation("1 validation error detected: Value null at 'destination.arn' failed to satisfy constraint: Member must not be null");
+    const bus = this.eventBridge.bus(destination.Arn);
+    if (bus.arn !== archive.sourceArn) throw EventsErrors.validation('Parameter Destination.Arn is not valid. Reason: Cross event bus replay is not permitted.');
+    if (this.activeReplays() >= MAX_ACTIVE_REPLAYS) throw EventsErrors.limitExceeded('The requested resource exceeds the maximum number allowed.');
+    const filterArns = Array.isArray(destination.FilterArns) ? destination.FilterArns.map(String) : undefined;
     const replay: Replay = {
       name,
       arn: `arn:aws:events:${this.eventBridge.region}:${this.eventBridge.accountId}:replay/${name}`,
@@ -146,12 +185,12 @@ export class Archives {
       archive,
       start,
       end,
-      destination: { Arn: destination.Arn, ...(destination.FilterArns ? { FilterArns: destination.FilterArns } : {}) },
+      destination: { Arn: destination.Arn, ...(filterArns === undefined ? {} : { FilterArns: filterArns }) },
       state: 'STARTING',
       startedAt: this.clock.now(),
     };
     this.replays.set(name, replay);
-    setImmediate(() => this.run(replay));
+    this.clock.after(REPLAY_START_DELAY_MS, () => this.run(replay));
     return { ReplayArn: replay.arn, State: replay.state, ReplayStartTime: seconds(replay.startedAt) };
   }
 
@@ -173,23 +212,46 @@ export class Archives {
     };
   }
 
+  /** ListReplays: filtered by NamePrefix, State and EventSourceArn (the archive), in name order. */
   listReplays(input: Input): Output {
     const prefix = typeof input['NamePrefix'] === 'string' ? input['NamePrefix'] : '';
+    const state = typeof input['State'] === 'string' ? input['State'] : undefined;
+    const source = typeof input['EventSourceArn'] === 'string' ? input['EventSourceArn'] : undefined;
     const items = [...this.replays.values()]
-      .filter((r) => r.name.startsWith(prefix))
-      .map((r) => ({ ReplayName: r.name, EventSourceArn: r.archive.arn, State: r.state, EventStartTime: seconds(r.start), EventEndTime: seconds(r.end), ReplayStartTime: seconds(r.startedAt) }));
+      .filter((r) => r.name.startsWith(prefix) && (state === undefined || r.state === state) && (source === undefined || r.archive.arn === source))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((r) => ({
+        ReplayName: r.name,
+        EventSourceArn: r.archive.arn,
+        State: r.state,
+        ...(r.stateReason === undefined ? {} : { StateReason: r.stateReason }),
+        EventStartTime: seconds(r.start),
+        EventEndTime: seconds(r.end),
+        ...(r.lastReplayed === undefined ? {} : { EventLastReplayedTime: seconds(r.lastReplayed) }),
+        ReplayStartTime: seconds(r.startedAt),
+        ...(r.endedAt === undefined ? {} : { ReplayEndTime: seconds(r.endedAt) }),
+      }));
     return paginate(items, input, 'Replays');
   }
 
+  /** CancelReplay: an active replay answers CANCELLING at once, and is CANCELLED when its work next comes up (recorded on AWS: test_start_list_describe_canceled_replay). */
   cancelReplay(input: Input): Output {
     const replay = this.replay(requireName(input, 'ReplayName'));
     if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') throw EventsErrors.illegalStatus(`Replay ${replay.name} is not running.`);
-    replay.state = 'CANCELLED';
-    replay.endedAt = this.clock.now();
+    replay.state = 'CANCELLING';
     return { ReplayArn: replay.arn, State: replay.state };
   }
 
+  private activeReplays(): number {
+    return [...this.replays.values()].filter((r) => r.state === 'STARTING' || r.state === 'RUNNING').length;
+  }
+
   private run(replay: Replay): void {
+    if (replay.state === 'CANCELLING') {
+      replay.state = 'CANCELLED';
+      replay.endedAt = this.clock.now();
+      return;
+    }
     if (replay.state !== 'STARTING') return;
     replay.state = 'RUNNING';
     const bus = this.eventBridge.busByArn(replay.destination.Arn);
@@ -207,7 +269,7 @@ export class Archives {
       .sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time));
     for (const { event } of window) {
       if (replay.state !== 'RUNNING') return;
-      this.eventBridge.route(bus, { ...event, 'replay-name': replay.name }, filter);
+      this.eventBridge.route(bus, replayed(event, replay.name), filter);
       replay.lastReplayed = Date.parse(event.time);
     }
     replay.state = 'COMPLETED';
@@ -250,6 +312,12 @@ export class Archives {
     if (replay === undefined) throw EventsErrors.notFound(`Replay ${name} does not exist.`);
     return replay;
   }
+}
+
+/** A replayed copy of an event: `replay-name` comes right after `region`, where AWS puts it (recorded on AWS: test_start_list_describe_canceled_replay). */
+function replayed(event: BusEvent, name: string): BusEvent {
+  const { resources, detail, ...head } = event;
+  return { ...head, 'replay-name': name, resources, detail };
 }
 
 function requireName(input: Input, name: string): string {

@@ -29,20 +29,47 @@ export type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessag
 
 const MAX_REQUEST_BYTES = 262_144;
 
-/** Checks the request as a whole: 1-10 entries and at most 256 KB, measured as AWS does. */
+/**
+ * Checks the request as a whole: 1-10 entries and at most 256 KB, measured as AWS does. Too many
+ * entries is a model constraint, so AWS's message prints the list the way its Java front end does
+ * (recorded on AWS: test_events.py::TestEvents::test_put_events_exceed_limit_ten_entries).
+ */
 export function validatePutEventsRequest(entries: unknown): PutEventsEntry[] {
-  if (!Array.isArray(entries) || entries.length === 0) {
+  if (entries === undefined || entries === null) {
     throw EventsErrors.validation("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
   }
-  if (entries.length > 10) {
-    throw EventsErrors.validation(`1 validation error detected: Value '[...${entries.length} entries]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`);
+  if (!Array.isArray(entries) || !entries.every((entry) => entry !== null && typeof entry === 'object' && !Array.isArray(entry))) {
+    throw EventsErrors.validation("1 validation error detected: Value at 'entries' failed to satisfy constraint: every entry must be a PutEventsRequestEntry object");
   }
-  if (!entries.every((entry) => entry !== null && typeof entry === 'object' && !Array.isArray(entry))) {
-    throw EventsErrors.validation('1 validation error detected: Value at \'entries\' failed to satisfy constraint: every entry must be a PutEventsRequestEntry object');
+  const list = entries as PutEventsEntry[];
+  if (list.length === 0) {
+    throw EventsErrors.validation("1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
   }
-  const size = (entries as PutEventsEntry[]).reduce((total, entry) => total + entrySize(entry), 0);
+  if (list.length > 10) {
+    throw EventsErrors.validation(`1 validation error detected: Value '[${list.map(renderEntry).join(', ')}]' at 'entries' failed to satisfy constraint: Member must have length less than or equal to 10`);
+  }
+  const size = list.reduce((total, entry) => total + entrySize(entry), 0);
   if (size > MAX_REQUEST_BYTES) throw EventsErrors.validation('Total size of the entries in the request is over the limit.');
-  return entries as PutEventsEntry[];
+  return list;
+}
+
+/** An entry as AWS's Java front end prints it in validation messages (`null` for members not given). */
+function renderEntry(entry: PutEventsEntry): string {
+  const text = (value: unknown) => (value === undefined || value === null ? 'null' : Array.isArray(value) ? `[${value.map(String).join(', ')}]` : String(value));
+  const time = entry.Time === undefined || entry.Time === null ? 'null' : javaDate(entry.Time);
+  return (
+    `PutEventsRequestEntry(time=${time}, source=${text(entry.Source)}, resources=${text(entry.Resources)}, detailType=${text(entry.DetailType)}, ` +
+    `detail=${text(entry.Detail)}, eventBusName=${text(entry.EventBusName)}, traceHeader=${text(entry.TraceHeader)}, kmsKeyIdentifier=null, internalMetadata=null)`
+  );
+}
+
+/** java.util.Date#toString in UTC: `Sat Jan 01 00:00:00 UTC 2022`. */
+function javaDate(value: unknown): string {
+  const ms = typeof value === 'number' ? value * 1000 : typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(String(value));
+  if (!Number.isFinite(ms)) return String(value);
+  const date = new Date(ms);
+  const [weekday, day, month, year, clock] = date.toUTCString().replace(',', '').split(' ') as [string, string, string, string, string];
+  return `${weekday} ${month} ${day} ${clock} UTC ${year}`;
 }
 
 /** AWS's entry size: 14 bytes for Time if present, plus the UTF-8 bytes of Source, DetailType, Detail and Resources. */

@@ -47,6 +47,7 @@ describe('substitute and materialize', () => {
     expect(input['B']).toEqual(Buffer.from([1, 2, 3]));
     expect(input['P']).toBe('{"a":[1]}');
     expect(input['S']).toBe('ababab');
+    expect(materialize({ $json: { p: [{ $repeat: ['x', 3] }] } })).toBe('{"p":["xxx"]}');
   });
 
   it('builds dates from text, epoch milliseconds, or milliseconds plus seconds', () => {

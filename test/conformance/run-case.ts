@@ -145,7 +145,7 @@ export function substitute(value: unknown, vars: Record<string, unknown>): unkno
 
 /**
  * Turns the case's JSON into what the SDK takes: `{ "$base64": "..." }` → bytes, `{ "$json": value }`
- * → its JSON text (policies, patterns), `{ "$repeat": ["a", 1024] }` → a string of that length,
+ * → its JSON text (policies, patterns; helpers inside it apply first), `{ "$repeat": ["a", 1024] }` → a string of that length,
  * `{ "$date": "2022-01-01T00:00:00Z" | ms | [ms, seconds] }` → a Date (the last: ms since the epoch
  * plus an offset in seconds, e.g. `["${now}", -60]`, a minute before the cloud's clock),
  * `{ "$zip": { "index.js": "source" } }` → a zip archive of those files (a Lambda deployment package).
@@ -157,7 +157,7 @@ export function materialize(value: unknown): unknown {
   const keys = Object.keys(record);
   if (keys.length === 1) {
     if (keys[0] === '$base64') return Buffer.from(String(record['$base64']), 'base64');
-    if (keys[0] === '$json') return JSON.stringify(record['$json']);
+    if (keys[0] === '$json') return JSON.stringify(materialize(record['$json']));
     // Base64 text of a UTF-8 string (a hand-built SQS move task handle).
     if (keys[0] === '$toBase64') return Buffer.from(String(record['$toBase64']), 'utf8').toString('base64');
     if (keys[0] === '$date') return toDate(record['$date']);
