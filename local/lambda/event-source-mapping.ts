@@ -69,7 +69,42 @@ export class SqsEventSourceMapping {
 
   stop(): void {
     this.running = false;
-    this.config.queue.cancelWaits();
+    for (const wake of [...this.wakeups]) wake();
+  }
+
+  /** Pollers waiting for messages, woken (with none) when the mapping stops. */
+  private readonly wakeups = new Set<() => void>();
+
+  /**
+   * The next messages, up to the batch size: what is available now, or else whatever comes next.
+   * The queue is read once the moment's changes are done, so messages that become visible together
+   * (a failed batch whose visibility timeout ended) come back together, as one ReceiveMessage of
+   * Lambda's pollers would return them. Waits on the queue's changes: no timer, no spinning.
+   */
+  private nextMessages(): Promise<Received[]> {
+    const { queue } = this.config;
+    return new Promise((resolve) => {
+      let scheduled = false;
+      const finish = (received: Received[]) => {
+        unsubscribe();
+        this.wakeups.delete(wake);
+        resolve(received);
+      };
+      const wake = () => finish([]);
+      const attempt = () => {
+        scheduled = false;
+        if (!this.running || queue.deleted) return finish([]);
+        const received = queue.take(this.config.batchSize);
+        if (received.length > 0) finish(received);
+      };
+      const unsubscribe = this.deps.sqs.onChange((changed) => {
+        if (changed !== queue || scheduled) return;
+        scheduled = true;
+        queueMicrotask(attempt);
+      });
+      this.wakeups.add(wake);
+      attempt();
+    });
   }
 
   private addPoller(): void {
@@ -81,9 +116,7 @@ export class SqsEventSourceMapping {
   private async poll(): Promise<void> {
     const { queue } = this.config;
     while (this.running && !queue.deleted) {
-      const { batchSize } = this.config;
-      // Waits on the queue itself: resolved by the next message, with no timer and no spinning.
-      const first = await queue.receive(batchSize, undefined, Infinity);
+      const first = await this.nextMessages();
       if (first.length === 0) continue;
       if (!this.running) {
         // Stopped while waiting: what it was handed goes back, visible again, unprocessed.
@@ -94,7 +127,7 @@ export class SqsEventSourceMapping {
       try {
         const batch = await this.fillWindow(first);
         this.metrics.receiveRequests++;
-        if (batch.length === batchSize && queue.approximate.ready > 0) this.addPoller();
+        if (batch.length === this.config.batchSize && queue.approximate.ready > 0) this.addPoller();
         await this.process(batch);
       } finally {
         this.busy--;
