@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock';
 import { SqsErrors } from './errors';
 import { md5, md5OfMessageAttributes, validateBody, validateMessageAttributes, type MessageAttributes } from './message-attributes';
-import { defaultQueueAttributes, parseRedrivePolicy, validateQueueAttributes, type RedrivePolicy } from './queue-attributes';
+import { validateFifoId } from './message-ids';
+import { defaultQueueAttributes, mergeQueueAttributes, parseRedrivePolicy, validateQueueAttributes, visibleQueueAttributes, type RedrivePolicy } from './queue-attributes';
 
 export interface StoredMessage {
   readonly id: string;
@@ -11,6 +12,8 @@ export interface StoredMessage {
   readonly attributes?: MessageAttributes;
   readonly md5OfAttributes?: string;
   readonly traceHeader?: string;
+  /** Digest of the message system attributes (AWSTraceHeader) as sent. */
+  readonly md5OfSystemAttributes?: string;
   readonly sentAt: number;
   readonly senderId: string;
   readonly groupId?: string;
@@ -21,6 +24,12 @@ export interface StoredMessage {
   receiveCount: number;
   firstReceiveAt?: number;
   state: 'delayed' | 'ready' | 'inflight' | 'deleted';
+  /**
+   * When the message last became visible, as a queue-wide counter: FIFO queues serve the message
+   * group whose first message became visible earliest (a group returning from a visibility timeout
+   * goes behind groups that waited).
+   */
+  availableSeq: number;
   /** Bumped at every receive: a receipt handle is valid for one generation. */
   generation: number;
   timer?: Timer;
@@ -37,6 +46,10 @@ export interface SendInput {
   dedupId?: string;
   /** Carried over when a message is moved (redrive, move task). */
   deadLetterSourceArn?: string;
+  /** A message moved by a redrive or a move task: not deduplicated, keeps what it was sent with. */
+  moved?: boolean;
+  /** Sent in a SendMessageBatch: a size error is worded as the batch words it. */
+  inBatch?: boolean;
   senderId?: string;
   receiveCount?: number;
   sentAt?: number;
@@ -93,9 +106,9 @@ export class SqsQueue {
   /** Standard queues: ready messages in arrival order (stale entries are skipped lazily). */
   private ready: StoredMessage[] = [];
   private readyHead = 0;
-  /** FIFO queues: every live message in sequence order. */
-  private ordered: StoredMessage[] = [];
-  private readonly groupsInFlight = new Map<string, number>();
+  /** FIFO queues: each message group's live messages in sequence order. */
+  private readonly groups = new Map<string, StoredMessage[]>();
+  private availableCounter = 0;
   private readonly dedup = new Map<string, { message: StoredMessage; expiresAt: number }>();
   private sequence = 0n;
   private readonly waiters: Waiter[] = [];
@@ -112,7 +125,7 @@ export class SqsQueue {
   ) {
     this.fifo = name.endsWith('.fifo');
     const given = validateQueueAttributes(attributes, { creating: true, fifo: this.fifo });
-    this.attributes = { ...defaultQueueAttributes(this.fifo), ...given };
+    this.attributes = mergeQueueAttributes(defaultQueueAttributes(this.fifo), given);
     this.redrive = this.attributes['RedrivePolicy'] ? parseRedrivePolicy(this.attributes['RedrivePolicy']) : undefined;
     this.createdAt = this.lastModifiedAt = host.clock.now();
   }
@@ -136,15 +149,15 @@ export class SqsQueue {
 
   setAttributes(attributes: Record<string, unknown>): void {
     const given = validateQueueAttributes(attributes, { creating: false, fifo: this.fifo });
-    if ('RedrivePolicy' in given) this.redrive = given['RedrivePolicy'] ? parseRedrivePolicy(given['RedrivePolicy']) : undefined;
-    Object.assign(this.attributes, given);
+    this.attributes = mergeQueueAttributes(this.attributes, given);
+    this.redrive = this.attributes['RedrivePolicy'] ? parseRedrivePolicy(this.attributes['RedrivePolicy']) : undefined;
     this.lastModifiedAt = this.host.clock.now();
   }
 
   /** Every attribute GetQueueAttributes can return, computed now. */
   allAttributes(): Record<string, string> {
     return {
-      ...this.attributes,
+      ...visibleQueueAttributes(this.attributes),
       QueueArn: this.arn,
       ApproximateNumberOfMessages: String(this.counts.ready),
       ApproximateNumberOfMessagesNotVisible: String(this.counts.inflight),
@@ -156,49 +169,63 @@ export class SqsQueue {
 
   send(input: SendInput): SendResult {
     const attributeBytes = validateMessageAttributes(input.attributes);
-    const body = validateBody(input.body, Number(this.attributes['MaximumMessageSize']), attributeBytes);
+    const body = validateBody(input.body, Number(this.attributes['MaximumMessageSize']), attributeBytes, input.inBatch);
     const now = this.host.clock.now();
     let delaySeconds = input.delaySeconds ?? Number(this.attributes['DelaySeconds']);
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
       throw SqsErrors.invalidParameterValue(`Value ${String(input.delaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`);
     }
+    if (input.groupId !== undefined) validateFifoId(input.groupId, 'MessageGroupId');
+    if (input.dedupId !== undefined) validateFifoId(input.dedupId, 'MessageDeduplicationId');
+    let dedupKey: string | undefined;
     let dedupId: string | undefined;
     if (this.fifo) {
-      if (input.delaySeconds !== undefined && input.delaySeconds !== 0) {
+      // A FIFO queue has no per-message delay: only 0 (the queue's delay applies) is accepted.
+      if (input.delaySeconds !== undefined && input.delaySeconds !== 0 && !input.moved) {
         throw SqsErrors.invalidParameterValue(`Value ${input.delaySeconds} for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.`);
       }
-      delaySeconds = Number(this.attributes['DelaySeconds']);
-      if (input.groupId === undefined || input.groupId === '') throw SqsErrors.missingParameter('MessageGroupId');
+      if (!input.moved) delaySeconds = Number(this.attributes['DelaySeconds']);
+      if (input.groupId === undefined) throw SqsErrors.missingParameter('MessageGroupId');
       dedupId = input.dedupId ?? (this.attributes['ContentBasedDeduplication'] === 'true' ? createHash('sha256').update(body).digest('hex') : undefined);
       if (dedupId === undefined) {
         throw SqsErrors.invalidParameterValue('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
       }
-      const seen = this.dedup.get(dedupId);
-      if (seen !== undefined && seen.expiresAt > now) return { message: seen.message, duplicate: true };
-    } else if (input.dedupId !== undefined) {
+      // DeduplicationScope messageGroup: the same id in two groups is two messages.
+      dedupKey = this.attributes['DeduplicationScope'] === 'messageGroup' ? `${input.groupId}\n${dedupId}` : dedupId;
+      const seen = this.dedup.get(dedupKey);
+      if (!input.moved && seen !== undefined && seen.expiresAt > now) return { message: seen.message, duplicate: true };
+    } else if (input.dedupId !== undefined && !input.moved) {
       throw SqsErrors.invalidParameterValue('Value for parameter MessageDeduplicationId is invalid. Reason: The request include parameter that is not valid for this queue type.');
     }
 
+    const systemAttributes = input.traceHeader === undefined ? undefined : { AWSTraceHeader: { DataType: 'String', StringValue: input.traceHeader } };
     const message: StoredMessage = {
       id: input.id ?? randomUUID(),
       body,
       md5OfBody: md5(body),
       ...(input.attributes && Object.keys(input.attributes).length > 0 ? { attributes: input.attributes, md5OfAttributes: md5OfMessageAttributes(input.attributes) } : {}),
-      ...(input.traceHeader === undefined ? {} : { traceHeader: input.traceHeader }),
+      ...(input.traceHeader === undefined ? {} : { traceHeader: input.traceHeader, md5OfSystemAttributes: md5OfMessageAttributes(systemAttributes) }),
       sentAt: input.sentAt ?? now,
       senderId: input.senderId ?? 'AIDAIENQZJOLO23YVJ4VO',
-      ...(this.fifo ? { groupId: input.groupId, dedupId, sequenceNumber: String(++this.sequence).padStart(20, '1') } : {}),
+      // Standard queues keep a message group id too (fair queues); only FIFO queues number messages.
+      ...(input.groupId === undefined ? {} : { groupId: input.groupId }),
+      ...(this.fifo ? { dedupId, sequenceNumber: String(++this.sequence).padStart(20, '1') } : {}),
       ...(input.deadLetterSourceArn === undefined ? {} : { deadLetterSourceArn: input.deadLetterSourceArn }),
       receiveCount: input.receiveCount ?? 0,
       state: 'delayed',
+      availableSeq: 0,
       generation: 0,
     };
-    if (dedupId !== undefined) {
+    if (dedupKey !== undefined) {
       if (this.dedup.size > 10_000) this.pruneDedup(now);
-      this.dedup.set(dedupId, { message, expiresAt: now + DEDUP_INTERVAL_MS });
+      this.dedup.set(dedupKey, { message, expiresAt: now + DEDUP_INTERVAL_MS });
     }
     this.messages.set(message.id, message);
-    if (this.fifo) this.ordered.push(message);
+    if (this.fifo) {
+      const group = this.groups.get(message.groupId!);
+      if (group === undefined) this.groups.set(message.groupId!, [message]);
+      else group.push(message);
+    }
     this.counts.delayed++;
     if (delaySeconds > 0) {
       message.timer = this.host.clock.after(delaySeconds * 1000, () => this.makeReady(message));
@@ -248,21 +275,18 @@ export class SqsQueue {
     const timeout = visibilityTimeout ?? this.visibilityTimeoutSeconds;
     const pick = (message: StoredMessage) => out.push(this.markInflight(message, timeout));
     if (this.fifo) {
-      // A group is served from its head, in order, and not at all while an earlier receive holds
-      // one of its messages in flight.
-      const stopped = new Set<string>();
-      const taken = new Set<string>();
-      for (const message of this.ordered) {
-        if (out.length >= max) break;
-        const group = message.groupId!;
-        if (stopped.has(group)) continue;
-        const lockedByOthers = !taken.has(group) && (this.groupsInFlight.get(group) ?? 0) > 0;
-        if (message.state !== 'ready' || lockedByOthers) {
-          stopped.add(group);
-          continue;
+      // A group is available when its first message is visible; the group whose first message became
+      // visible earliest is served first, as many of its messages in order as are visible, up to the
+      // first one still in flight (later ones wait behind it). Then the next group.
+      const available: StoredMessage[][] = [];
+      for (const group of this.groups.values()) if (group[0]?.state === 'ready') available.push(group);
+      available.sort((a, b) => a[0]!.availableSeq - b[0]!.availableSeq);
+      for (const group of available) {
+        for (const message of group) {
+          if (out.length >= max || message.state !== 'ready') break;
+          pick(message);
         }
-        pick(message);
-        taken.add(group);
+        if (out.length >= max) break;
       }
     } else {
       while (out.length < max && this.readyHead < this.ready.length) {
@@ -279,31 +303,56 @@ export class SqsQueue {
     return out;
   }
 
-  delete(receiptHandle: string): void {
+  /**
+   * Deletes the message a receipt handle names; a deleted message's handle succeeds again. On a
+   * standard queue any handle of the message deletes it, even after its visibility timeout
+   * (test_delete_after_visibility_timeout, test_remove_message_with_old_receipt_handle). On a FIFO
+   * queue only the handle of the receive that holds it in flight does: an older one has expired, and
+   * `failIfExpired` (the API) makes that an error (test_fifo_delete_after_visibility_timeout).
+   */
+  delete(receiptHandle: string, options: { failIfExpired?: boolean } = {}): void {
     const message = this.fromHandle(receiptHandle);
-    // A stale handle (the message was received again since) succeeds without deleting, as in SQS.
-    if (message === undefined || message.state !== 'inflight' || message.generation !== handleGeneration(receiptHandle)) return;
+    if (message === undefined || message.state === 'deleted') return;
+    if (this.fifo && !this.holds(message, receiptHandle)) {
+      if (options.failIfExpired) throw SqsErrors.receiptHandleExpired(receiptHandle);
+      return;
+    }
     if (this.host.loseDelete?.()) return;
     this.remove(message);
   }
 
+  /**
+   * Changes the visibility timeout of a message in flight, counted from now; 0 makes it visible at
+   * once. On a standard queue any handle of the message will do (an earlier receive's handle
+   * terminated a later receive's timeout: test_terminate_visibility_timeout_after_receive), and a
+   * message already visible again is left as it is, with success
+   * (test_change_message_visibility_after_visibility_timeout_expiration). A deleted message cannot
+   * change (test_change_visibility_on_deleted_message_raises_invalid_parameter_value).
+   */
   changeVisibility(receiptHandle: string, visibilityTimeout: number): void {
     if (!Number.isInteger(visibilityTimeout) || visibilityTimeout < 0 || visibilityTimeout > 43_200) {
       throw SqsErrors.invalidParameterValue(`Value ${visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.`);
     }
     const message = this.fromHandle(receiptHandle);
-    if (message === undefined || message.state !== 'inflight' || message.generation !== handleGeneration(receiptHandle)) {
-      throw SqsErrors.messageNotInflight();
-    }
+    if (message === undefined || message.state === 'deleted') throw SqsErrors.messageNotAvailableForVisibilityChange(receiptHandle);
+    if (this.fifo && !this.holds(message, receiptHandle)) throw SqsErrors.receiptHandleExpired(receiptHandle);
+    if (message.state !== 'inflight') return;
     message.timer?.cancel();
     if (visibilityTimeout === 0) this.expireVisibility(message);
     else message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
+  }
+
+  /** Whether this handle is the one of the receive that holds the message in flight now. */
+  private holds(message: StoredMessage, receiptHandle: string): boolean {
+    return message.state === 'inflight' && message.generation === handleGeneration(receiptHandle);
   }
 
   purge(): void {
     for (const message of [...this.messages.values()]) this.remove(message);
     this.ready = [];
     this.readyHead = 0;
+    // A purge forgets sent deduplication ids too (test_purge_queue_clears_fifo_deduplication_cache).
+    this.dedup.clear();
   }
 
   /** Takes every ready message out (a move task). */
@@ -333,7 +382,6 @@ export class SqsQueue {
     message.receiveCount++;
     message.generation++;
     message.firstReceiveAt ??= now;
-    if (message.groupId !== undefined) this.groupsInFlight.set(message.groupId, (this.groupsInFlight.get(message.groupId) ?? 0) + 1);
     if (visibilityTimeout > 0) message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
     return { message, receiptHandle: encodeHandle(this.name, message) };
   }
@@ -341,17 +389,17 @@ export class SqsQueue {
   private expireVisibility(message: StoredMessage): void {
     if (message.state !== 'inflight') return;
     this.counts.inflight--;
-    this.unlockGroup(message);
     // Received maxReceiveCount times and not deleted: it goes to the DLQ instead of back to the queue.
     if (this.redrive !== undefined && message.receiveCount >= this.redrive.maxReceiveCount && this.host.deadLetter(this, message, this.redrive.deadLetterTargetArn)) {
       message.state = 'deleted';
       this.messages.delete(message.id);
-      if (this.fifo) this.ordered = this.ordered.filter((m) => m !== message);
-      this.host.changed(this);
+      if (this.fifo) this.leaveGroup(message);
+      this.notify();
       return;
     }
     this.counts.ready++;
     message.state = 'ready';
+    message.availableSeq = ++this.availableCounter;
     if (!this.fifo) this.ready.push(message);
     this.notify();
   }
@@ -361,6 +409,7 @@ export class SqsQueue {
     this.counts.delayed--;
     this.counts.ready++;
     message.state = 'ready';
+    message.availableSeq = ++this.availableCounter;
     message.timer = undefined;
     if (!this.fifo) this.ready.push(message);
     this.notify();
@@ -370,25 +419,26 @@ export class SqsQueue {
     if (message.state === 'deleted') return;
     if (message.state === 'inflight') {
       this.counts.inflight--;
-      this.unlockGroup(message);
     } else if (message.state === 'ready') this.counts.ready--;
     else this.counts.delayed--;
     message.state = 'deleted';
     message.timer?.cancel();
     this.messages.delete(message.id);
     if (this.fifo) {
-      this.ordered = this.ordered.filter((m) => m !== message);
+      this.leaveGroup(message);
       this.notify();
     } else {
       this.host.changed(this);
     }
   }
 
-  private unlockGroup(message: StoredMessage): void {
-    if (message.groupId === undefined) return;
-    const left = (this.groupsInFlight.get(message.groupId) ?? 1) - 1;
-    if (left <= 0) this.groupsInFlight.delete(message.groupId);
-    else this.groupsInFlight.set(message.groupId, left);
+  /** Takes a message out of its FIFO group; an emptied group is forgotten. */
+  private leaveGroup(message: StoredMessage): void {
+    const group = this.groups.get(message.groupId!);
+    if (group === undefined) return;
+    const index = group.indexOf(message);
+    if (index >= 0) group.splice(index, 1);
+    if (group.length === 0) this.groups.delete(message.groupId!);
   }
 
   /** Serves waiting long polls, then tells the host. */
