@@ -1,46 +1,21 @@
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { PutEventsCommand, PutRuleCommand, PutTargetsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { localCloudWithClients } from '../support/local-cloud';
+import { patternCases, transformerCases } from './pattern-cases';
 
 /**
  * AWS-validated EventBridge cases (patterns/, see its README), run through the local
  * cloud's endpoint with the AWS SDK: TestEventPattern for the pattern cases, and
  * PutRule/PutTargets/PutEvents -> SQS for the input transformer cases.
  */
-const DIR = path.join(__dirname, 'patterns');
-const load = <T>(file: string) => JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8')) as T[];
-
-interface PatternCase {
-  name: string;
-  expected: 'match' | 'no-match' | 'invalid-pattern' | 'invalid-event';
-  eventJson: string;
-  patternJson: string;
-  awsError?: { code: string; message: string };
-}
-interface TransformerCase {
-  name: string;
-  inputPath?: string;
-  inputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
-  event: { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
-  rulePattern: unknown;
-  expected: 'output' | 'no-delivery' | 'invalid-target';
-  expectedBodyJson?: unknown;
-  expectedBodyRaw?: string;
-  awsError?: { code: string; message: string };
-}
-
 let env: Awaited<ReturnType<typeof localCloudWithClients>>;
 beforeAll(async () => {
   env = await localCloudWithClients();
 });
 afterAll(() => env.cloud.stop());
 
-const patternCases = [...load<PatternCase>('event-patterns.json'), ...load<PatternCase>('invalid-events.json')];
-
 describe('TestEventPattern conformance', () => {
-  it.each(patternCases.map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
+  it.each(patternCases().map((c) => [c.name, c] as const))('%s', async (_name, testCase) => {
     // Act
     const run = env.events.send(new TestEventPatternCommand({ EventPattern: testCase.patternJson, Event: testCase.eventJson }));
 
@@ -61,7 +36,7 @@ function normalize(text: string, event: { id: string; time: string }): string {
 }
 
 describe('input path and input transformer conformance', () => {
-  const cases = load<TransformerCase>('input-transformers.json');
+  const cases = transformerCases();
 
   it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, testCase, index) => {
     // Prepare: a rule with the case's pattern and one SQS target shaped by the case.

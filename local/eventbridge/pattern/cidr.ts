@@ -1,54 +1,95 @@
 import { isIP } from 'node:net';
 import { InvalidEventPatternError } from './errors';
 
-/** An IPv4 or IPv6 network, as a bit prefix over the address's bytes. */
+/** An IPv4 or IPv6 network: the lowest and highest address it holds, as bytes. */
 export interface Cidr {
-  readonly family: 4 | 6;
-  readonly bytes: Uint8Array;
-  readonly maskBits: number;
+  readonly bottom: Uint8Array;
+  readonly top: Uint8Array;
 }
 
-/** Parses `10.0.0.0/24` or `2001:db8::/64`; AWS's messages for malformed ones. */
+/**
+ * What EventBridge takes for an IP address literal: four dotted decimal groups, or hex digits and
+ * colons with at least one colon. Anything else (e.g. an IPv6 with an embedded IPv4 tail) is not
+ * an IP address to it.
+ */
+const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
+const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
+
+/** The address's bytes, or undefined when the text is not an IP address literal. */
+export function ipBytes(text: string): Uint8Array | undefined {
+  if (!IPV4_SHAPE.test(text) && !IPV6_SHAPE.test(text)) return undefined;
+  const family = isIP(text);
+  if (family === 0) return undefined;
+  return addressBytes(text, family);
+}
+
+/**
+ * Parses `10.0.0.0/24` or `2001:db8::/64` with AWS's checks, in AWS's order: exactly one `/`, an
+ * integer mask that is not negative, an address literal, then a mask below the address width
+ * (a /32 or /128 is refused: an exact address is written without a mask).
+ */
 export function parseCidr(text: string): Cidr {
-  const slash = text.lastIndexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
-  const family = isIP(address) as 0 | 4 | 6;
-  if (slash >= 0 && !/^\d+$/.test(text.slice(slash + 1))) {
+  const parts = splitDroppingTrailingEmpty(text, '/');
+  if (parts.length !== 2) throw new InvalidEventPatternError("Malformed CIDR, one '/' required");
+  const [address, mask] = parts as [string, string];
+  if (!/^[-+]?\d+$/.test(mask) || Math.abs(Number(mask)) > 2 ** 31 - 1) {
     throw new InvalidEventPatternError('Malformed CIDR, mask bits must be an integer');
   }
-  if (family === 0) throw new InvalidEventPatternError(`Nonstandard IP address: ${address}`);
-  const width = family === 4 ? 32 : 128;
-  const maskBits = slash < 0 ? width : Number(text.slice(slash + 1));
-  if (maskBits > width) throw new InvalidEventPatternError(`Malformed CIDR, mask bits must be between 0 and ${width}`);
-  return { family, bytes: addressBytes(address, family), maskBits };
+  const maskBits = Number(mask);
+  if (maskBits < 0) throw new InvalidEventPatternError('Malformed CIDR, mask bits must not be negative');
+  const bytes = literalBytes(address);
+  if (bytes.length === 4 && maskBits > 31) throw new InvalidEventPatternError('IPv4 mask bits must be < 32');
+  if (bytes.length === 16 && maskBits > 127) throw new InvalidEventPatternError('IPv6 mask bits must be < 128');
+  const bottom = Uint8Array.from(bytes);
+  const top = Uint8Array.from(bytes);
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, maskBits - i * 8));
+    const hostMask = 0xff >> keep;
+    bottom[i] = bottom[i]! & ~hostMask & 0xff;
+    top[i] = top[i]! | hostMask;
+  }
+  return { bottom, top };
 }
 
-/** Whether `value` is an IP address inside the network. Non-addresses simply do not match. */
+/** Whether an event string is an IP address inside the network. Non-addresses simply do not match. */
 export function cidrContains(cidr: Cidr, value: string): boolean {
-  const family = isIP(value) as 0 | 4 | 6;
-  if (family !== cidr.family) return false;
-  const bytes = addressBytes(value, family);
-  let bits = cidr.maskBits;
-  for (let i = 0; bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if (((bytes[i] ?? 0) & mask) !== ((cidr.bytes[i] ?? 0) & mask)) return false;
-  }
-  return true;
+  const bytes = ipBytes(value);
+  return bytes !== undefined && bytes.length === cidr.bottom.length && compare(bytes, cidr.bottom) >= 0 && compare(bytes, cidr.top) <= 0;
 }
 
-function addressBytes(address: string, family: 0 | 4 | 6): Uint8Array {
-  if (family === 4) return Uint8Array.from(address.split('.').map(Number));
-  let text = address;
-  // An embedded IPv4 tail (::ffff:1.2.3.4) becomes two hex groups.
-  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (v4 !== null) {
-    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+/** Whether two byte strings of the same length are equal. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && compare(a, b) === 0;
+}
+
+/** An address literal's bytes, with AWS's messages for text that is not one. */
+function literalBytes(address: string): Uint8Array {
+  if (!IPV4_SHAPE.test(address) && !IPV6_SHAPE.test(address)) throw new InvalidEventPatternError(`Nonstandard IP address: ${address}`);
+  const bytes = ipBytes(address);
+  if (bytes === undefined) throw new InvalidEventPatternError(`Invalid IP address: ${address}`);
+  return bytes;
+}
+
+function compare(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
   }
-  const [head = '', tail] = text.split('::');
+  return 0;
+}
+
+/** `text.split(separator)` without the empty strings at the end (the splitting AWS's CIDR check uses). */
+function splitDroppingTrailingEmpty(text: string, separator: string): string[] {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+function addressBytes(address: string, family: number): Uint8Array {
+  if (family === 4) return Uint8Array.from(address.split('.').map(Number));
+  const [head = '', tail] = address.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
+  const groups = [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
   const bytes = new Uint8Array(16);
   groups.forEach((group, i) => {
     const value = parseInt(group, 16);

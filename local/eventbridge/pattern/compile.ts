@@ -1,260 +1,181 @@
-import { cidrContains, parseCidr } from './cidr';
 import { InvalidEventPatternError } from './errors';
-import { compileWildcard } from './wildcard';
+import { mergeMembership, planName, valuesAt, type FoundValue, type Membership, type NamePlan } from './event-fields';
+import { compileFieldValues, type FieldPatterns } from './match-expressions';
+import { nodeOf, parsePatternJson, throwSyntaxError, type JsonNode } from './pattern-json';
+import { wildcardComplexity } from './wildcard';
 
 /**
- * EventBridge's event-pattern language, compiled once into a tree of closures so that matching an
- * event walks it without re-reading the pattern. Semantics follow AWS's documentation:
- * - a key's array lists alternatives (OR); the keys of an object must all match (AND); `$or` lists
- *   alternative sub-patterns;
- * - an event array matches when any of its elements does; arrays of objects are walked through;
- * - a missing field matches only `{"exists": false}`; `null` is a value.
+ * EventBridge's event-pattern language, compiled once so that matching an event only looks up the
+ * pattern's fields in it. Semantics follow AWS's documentation and its matcher (event-ruler):
+ * - a pattern is a set of fields named by their dot-joined path; all must match (AND), and a
+ *   field matches when any of its values does (OR); `$or` lists alternative sub-patterns, so a
+ *   pattern is a list of alternative field sets, and a later field of the same name replaces an
+ *   earlier one;
+ * - an event is a set of (name, leaf value) pairs, arrays walked through; two fields never match
+ *   values from different elements of the same array (array consistency);
+ * - `exists: false` matches a field with no leaf value, given the elements the fields before it
+ *   (in name order) matched in.
  */
 export interface CompiledPattern {
   matches(event: unknown): boolean;
 }
 
-/** A value found at a key path: the field is absent, or one or more leaf values. */
-type Values = readonly unknown[];
-type LeafTest = (values: Values) => boolean;
-type Node = (value: unknown) => boolean;
+interface Field {
+  readonly name: string;
+  readonly plan: NamePlan;
+  /** Index of the name among the pattern's distinct names: the event is searched once per name. */
+  readonly slot: number;
+  readonly patterns: FieldPatterns;
+}
 
-const MATCH_TYPES = ['prefix', 'suffix', 'equals-ignore-case', 'wildcard', 'anything-but', 'numeric', 'exists', 'cidr'];
+/**
+ * How many positions a field's wildcard patterns may be in at once before AWS calls the rule too
+ * complex. AWS does not publish its limit; this one is set between what AWS was recorded to accept
+ * (`/Users/*​/dir/dir/dir/dir/dir/doc.txt`, 8) and to refuse (`*:*:*:*:*:event-bus/*`, 13).
+ */
+const MAX_WILDCARD_COMPLEXITY = 10;
 
+/** Compiles a pattern given as a parsed value. */
 export function compilePattern(pattern: unknown): CompiledPattern {
-  if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern)) {
-    throw new InvalidEventPatternError('Filter is not an object');
-  }
-  const root = compileObject(pattern as Record<string, unknown>);
-  return { matches: (event) => root(event) };
+  return compileNode(nodeOf(pattern));
 }
 
 /** Parses pattern text as `TestEventPattern` and `PutRule` receive it. */
 export function parsePattern(text: string): CompiledPattern {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidEventPatternError(`Malformed JSON: ${(error as Error).message}`);
-  }
-  return compilePattern(parsed);
+  return compileNode(parsePatternJson(text));
 }
 
-function compileObject(pattern: Record<string, unknown>): Node {
-  const tests: Node[] = [];
-  for (const [key, value] of Object.entries(pattern)) {
+function compileNode(root: JsonNode): CompiledPattern {
+  throwIfError(root);
+  if (root.kind !== 'object') throw new InvalidEventPatternError('Filter is not an object');
+  const rules: Array<Map<string, FieldPatterns>> = [];
+  readObject(rules, [], root, false);
+  checkWildcardComplexity(rules);
+  const slots = new Map<string, number>();
+  const subRules = rules.map((rule) =>
+    [...rule.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, patterns]): Field => {
+        if (!slots.has(name)) slots.set(name, slots.size);
+        return { name, plan: planName(name), slot: slots.get(name)!, patterns };
+      }),
+  );
+  const slotCount = slots.size;
+  const only = subRules.length === 1 ? subRules[0]! : undefined;
+  if (only !== undefined) {
+    return { matches: (event) => matchFields(only, 0, NO_ELEMENTS, (field) => valuesAt(event, field.plan)) };
+  }
+  return {
+    matches(event) {
+      // Alternatives share fields: each name is looked up in the event once.
+      const found: Array<FoundValue[] | undefined> = new Array(slotCount);
+      const lookup = (field: Field) => (found[field.slot] ??= valuesAt(event, field.plan));
+      for (const fields of subRules) if (matchFields(fields, 0, NO_ELEMENTS, lookup)) return true;
+      return false;
+    },
+  };
+}
+
+const NO_ELEMENTS: Membership = [];
+
+const RESERVED_IN_OR = new Set([
+  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
+  '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case',
+  'date-after', 'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range',
+  'ip-address-in-range', 'ip-address-not-in-range',
+]);
+
+/** Reads an object of the pattern into every current alternative, in document order. */
+function readObject(rules: Array<Map<string, FieldPatterns>>, path: readonly string[], node: JsonNode & { kind: 'object' }, insideOr: boolean): void {
+  for (const [key, value] of node.entries) {
+    throwIfError(value);
     if (key === '$or') {
-      tests.push(compileOr(value));
-    } else if (Array.isArray(value)) {
-      const leaf = compileLeaf(value);
-      tests.push((event) => leaf(valuesAt(event, key)));
-    } else if (value !== null && typeof value === 'object') {
-      const nested = compileObject(value as Record<string, unknown>);
-      tests.push((event) => {
-        const child = childOf(event, key);
-        // Nested patterns look into objects, and into every object of an array.
-        return Array.isArray(child) ? child.some((item) => nested(item)) : child !== undefined && nested(child);
-      });
+      readOr(rules, path, value);
+      continue;
+    }
+    if (insideOr && RESERVED_IN_OR.has(key)) {
+      throw new InvalidEventPatternError(`${key} is Ruler reserved fieldName which cannot be used inside $or.`);
+    }
+    if (value.kind === 'object') {
+      readObject(rules, [...path, key], value, insideOr);
+    } else if (value.kind === 'array') {
+      const patterns = compileFieldValues(value.items.map(checked));
+      if (rules.length === 0) rules.push(new Map());
+      const name = [...path, key].join('.');
+      for (const rule of rules) rule.set(name, patterns);
     } else {
       throw new InvalidEventPatternError(`"${key}" must be an object or an array`);
     }
   }
-  return (event) => tests.every((test) => test(event));
+  if (node.entries.length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
 }
 
-function compileOr(value: unknown): Node {
-  if (!Array.isArray(value) || value.length < 2) {
-    throw new InvalidEventPatternError('$or must be an array of at least two objects');
+/** `$or`: each alternative object forks the alternatives read so far. */
+function readOr(rules: Array<Map<string, FieldPatterns>>, path: readonly string[], value: JsonNode): void {
+  const before = rules.splice(0, rules.length);
+  if (value.kind !== 'array') throw new InvalidEventPatternError('It must be an Array followed with $or.');
+  for (const item of value.items) {
+    throwIfError(item);
+    if (item.kind !== 'object') throw new InvalidEventPatternError('Only JSON object is allowed in array of $or relationship.');
+    const forked = before.length === 0 ? [new Map<string, FieldPatterns>()] : before.map((rule) => new Map(rule));
+    readObject(forked, path, item, true);
+    rules.push(...forked);
   }
-  const alternatives = value.map((item) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new InvalidEventPatternError('$or must be an array of at least two objects');
-    }
-    return compileObject(item as Record<string, unknown>);
-  });
-  return (event) => alternatives.some((alternative) => alternative(event));
+  if (value.items.length < 2) throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.');
 }
 
-function childOf(event: unknown, key: string): unknown {
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) return undefined;
-  return Object.prototype.hasOwnProperty.call(event, key) ? (event as Record<string, unknown>)[key] : undefined;
+/** A match expression is checked whole: a syntax error inside it is reported before its other mistakes. */
+function checked(node: JsonNode): JsonNode {
+  throwSyntaxError(node);
+  return node;
 }
 
-/** The leaf values under `key`; arrays (and arrays of arrays) are flattened. Absent: an empty list. */
-function valuesAt(event: unknown, key: string): Values {
-  const child = childOf(event, key);
-  if (child === undefined) return [];
-  return Array.isArray(child) ? child.flat(Infinity) : [child];
+function throwIfError(node: JsonNode): void {
+  if (node.kind === 'error') throw node.error;
 }
 
-const isObject = (value: unknown) => value !== null && typeof value === 'object';
-
-function compileLeaf(alternatives: unknown[]): LeafTest {
-  if (alternatives.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-  const tests = alternatives.map(compileAlternative);
-  return (values) => tests.some((test) => test(values));
-}
-
-/** One entry of a leaf array: an exact value, or a single-key object naming a match type. */
-function compileAlternative(alternative: unknown): LeafTest {
-  if (alternative === null || typeof alternative !== 'object') {
-    const equal = exactTest(alternative);
-    return (values) => values.some(equal);
-  }
-  if (Array.isArray(alternative)) throw new InvalidEventPatternError('Match value must be String, number, true, false, or null');
-  const entries = Object.entries(alternative as Record<string, unknown>);
-  if (entries.length !== 1) {
-    throw new InvalidEventPatternError(`Only one match type is allowed per object, got ${entries.length}`);
-  }
-  const [type, operand] = entries[0]!;
-  if (type === 'exists') {
-    if (typeof operand !== 'boolean') throw new InvalidEventPatternError('exists match pattern must be either true or false.');
-    // Exists looks at leaf values only: an object at the path is not a leaf.
-    return operand ? (values) => values.some((v) => !isObject(v)) : (values) => !values.some((v) => !isObject(v));
-  }
-  if (type === 'anything-but') {
-    const excluded = compileAnythingBut(operand);
-    return (values) => values.some((v) => !isObject(v) && !excluded(v));
-  }
-  const test = compileMatcher(type, operand);
-  return (values) => values.some(test);
-}
-
-/** Exact matching: strings and booleans by value, numbers numerically, null only by null. */
-function exactTest(expected: unknown): (value: unknown) => boolean {
-  if (typeof expected === 'number') return (value) => typeof value === 'number' && value === expected;
-  return (value) => value === expected;
-}
-
-type ValueTest = (value: unknown) => boolean;
-
-function stringOperand(type: string, operand: unknown, label = type): string {
-  if (typeof operand !== 'string') throw new InvalidEventPatternError(`${label} match pattern must be a string`);
-  return operand;
-}
-
-/** A string test given as a string, or as `{"equals-ignore-case": string}` (prefix and suffix). */
-function caseAwareOperand(type: string, operand: unknown): { text: string; ignoreCase: boolean } {
-  if (isObject(operand) && !Array.isArray(operand)) {
-    const entries = Object.entries(operand as Record<string, unknown>);
-    if (entries.length === 1 && entries[0]![0] === 'equals-ignore-case') {
-      return { text: stringOperand(type, entries[0]![1]).toLowerCase(), ignoreCase: true };
+/** AWS refuses a rule whose wildcards would make matching too slow (see MAX_WILDCARD_COMPLEXITY). */
+function checkWildcardComplexity(rules: ReadonlyArray<Map<string, FieldPatterns>>): void {
+  const byName = new Map<string, Set<FieldPatterns>>();
+  for (const rule of rules) {
+    for (const [name, patterns] of rule) {
+      if (patterns.wildcards.length > 0) (byName.get(name) ?? byName.set(name, new Set()).get(name)!).add(patterns);
     }
   }
-  return { text: stringOperand(type, operand), ignoreCase: false };
-}
-
-function compileMatcher(type: string, operand: unknown): ValueTest {
-  switch (type) {
-    case 'prefix': {
-      const { text, ignoreCase } = caseAwareOperand(type, operand);
-      return (v) => typeof v === 'string' && (ignoreCase ? v.toLowerCase() : v).startsWith(text);
+  for (const fields of byName.values()) {
+    const wildcards = [...fields].flatMap((patterns) => patterns.wildcards);
+    if (wildcardComplexity(wildcards, MAX_WILDCARD_COMPLEXITY) > MAX_WILDCARD_COMPLEXITY) {
+      throw new InvalidEventPatternError(
+        'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character',
+      );
     }
-    case 'suffix': {
-      const { text, ignoreCase } = caseAwareOperand(type, operand);
-      return (v) => typeof v === 'string' && (ignoreCase ? v.toLowerCase() : v).endsWith(text);
-    }
-    case 'equals-ignore-case': {
-      const text = stringOperand(type, operand).toLowerCase();
-      return (v) => typeof v === 'string' && v.toLowerCase() === text;
-    }
-    case 'wildcard': {
-      const test = compileWildcard(stringOperand(type, operand));
-      return (v) => typeof v === 'string' && test(v);
-    }
-    case 'numeric':
-      return compileNumeric(operand);
-    case 'cidr': {
-      const cidr = parseCidr(stringOperand(type, operand));
-      return (v) => typeof v === 'string' && cidrContains(cidr, v);
-    }
-    default:
-      throw new InvalidEventPatternError(`Unrecognized match type ${type}`);
   }
-}
-
-const NUMERIC_OPS: Record<string, (a: number, b: number) => boolean> = {
-  '=': (a, b) => a === b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-};
-const NUMERIC_LIMIT = 5e9;
-
-/** `{"numeric": [">", 0, "<=", 5]}`: at most one lower and one upper bound, or one `=`. */
-function compileNumeric(operand: unknown): ValueTest {
-  if (!Array.isArray(operand)) throw new InvalidEventPatternError('Value of numeric must be an array.');
-  if (operand.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-  const checks: Array<(v: number) => boolean> = [];
-  let lower = false;
-  let upper = false;
-  for (let i = 0; i < operand.length; i += 2) {
-    const op = operand[i];
-    if (typeof op !== 'string' || NUMERIC_OPS[op] === undefined) {
-      throw new InvalidEventPatternError(`Unrecognized numeric range operator: ${JSON.stringify(op)}`);
-    }
-    const bound = operand[i + 1];
-    if (typeof bound !== 'number') throw new InvalidEventPatternError(`Value of ${op} must be numeric`);
-    if (Math.abs(bound) > NUMERIC_LIMIT) throw new InvalidEventPatternError(`Value of ${op} must be between -5.0E9 and 5.0E9`);
-    if (op === '=') {
-      if (operand.length > 2) throw new InvalidEventPatternError('Numeric equality cannot be combined with a range');
-    } else if (op.startsWith('>')) {
-      if (lower) throw new InvalidEventPatternError('Bad numeric range operator: a lower bound is given twice');
-      lower = true;
-    } else {
-      if (upper) throw new InvalidEventPatternError('Bad numeric range operator: an upper bound is given twice');
-      upper = true;
-    }
-    const compare = NUMERIC_OPS[op]!;
-    checks.push((v) => compare(v, bound));
-  }
-  return (v) => typeof v === 'number' && checks.every((check) => check(v));
 }
 
 /**
- * `anything-but`: a string, a number, a list of strings or numbers, or `{prefix|suffix|wildcard|
- * equals-ignore-case: string | string[]}`. Returns the test for an *excluded* value.
+ * Whether the fields from `index` on match, given the array elements already chosen. A field's
+ * value that adds no new array element leads to the same remaining search, so it is tried once.
  */
-function compileAnythingBut(operand: unknown): ValueTest {
-  if (typeof operand === 'string' || typeof operand === 'number') return exactTest(operand);
-  if (Array.isArray(operand)) {
-    if (operand.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-    if (!operand.every((item) => typeof item === 'string' || typeof item === 'number')) {
-      throw new InvalidEventPatternError('Inside anything but list, start|null|boolean is not supported.');
-    }
-    const tests = operand.map(exactTest);
-    return (v) => tests.some((test) => test(v));
-  }
-  if (isObject(operand)) {
-    const entries = Object.entries(operand as Record<string, unknown>);
-    const [type, inner] = entries[0] ?? [];
-    if (entries.length === 1 && type !== undefined && ['prefix', 'suffix', 'wildcard', 'equals-ignore-case'].includes(type)) {
-      const items = Array.isArray(inner) ? inner : [inner];
-      if (items.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-      const tests = items.map((item) => anythingButItem(type, item));
-      return (v) => tests.some((test) => test(v));
-    }
-    if (entries.length === 1 && type !== undefined && MATCH_TYPES.includes(type)) {
-      throw new InvalidEventPatternError(`Unsupported anything-but pattern: ${type}`);
+function matchFields(fields: readonly Field[], index: number, chosen: Membership, lookup: (field: Field) => FoundValue[]): boolean {
+  const field = fields[index];
+  if (field === undefined) return true;
+  const { tests, matchesAbsence } = field.patterns;
+  let present = false;
+  let triedUnchanged = false;
+  for (const found of lookup(field)) {
+    const merged = mergeMembership(chosen, found.membership);
+    if (merged === undefined) continue;
+    present = true;
+    if (merged === chosen && triedUnchanged) continue;
+    if (anyTest(tests, found.value)) {
+      if (merged === chosen) triedUnchanged = true;
+      if (matchFields(fields, index + 1, merged, lookup)) return true;
     }
   }
-  throw new InvalidEventPatternError('Value of anything-but must be an array or single string/number value.');
+  return matchesAbsence && !present && matchFields(fields, index + 1, chosen, lookup);
 }
 
-function anythingButItem(type: string, item: unknown): ValueTest {
-  if (type === 'equals-ignore-case') {
-    if (typeof item !== 'string') {
-      throw new InvalidEventPatternError('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
-    }
-    return compileMatcher(type, item);
-  }
-  if (type === 'wildcard') return compileMatcher(type, stringOperand(type, item));
-  if (isObject(item)) {
-    // anything-but does not take the case-insensitive forms of prefix and suffix.
-    throw new InvalidEventPatternError('Value of anything-but must be an array or single string/number value.');
-  }
-  const text = stringOperand(type, item, 'prefix/suffix');
-  if (text === '') throw new InvalidEventPatternError('Null prefix/suffix not allowed');
-  return compileMatcher(type, text);
+function anyTest(tests: FieldPatterns['tests'], value: unknown): boolean {
+  for (const test of tests) if (test(value)) return true;
+  return false;
 }
