@@ -60,6 +60,7 @@ function lookup(name: string, paths: Map<string, PathSegment[]>, event: unknown,
     case 'aws.events.event.ingestion-time':
       return { found: true, value: context.ingestionTime };
     case 'aws.events.event':
+      return { found: true, value: eventWithoutDetail(event, context.ingestionTime) };
     case 'aws.events.event.json':
       return { found: true, value: event };
   }
@@ -67,6 +68,16 @@ function lookup(name: string, paths: Map<string, PathSegment[]>, event: unknown,
   if (path === undefined) return { found: false, value: undefined };
   const value = valueAt(event, path);
   return { found: value !== undefined, value };
+}
+
+/**
+ * `<aws.events.event>`: the event's envelope without its detail, as AWS renders it (recorded:
+ * test_events_inputs.py::TestInputTransformer::test_input_transformer_predefined_variables): the
+ * detail type under `detailType` and the ingestion time as `time`, in AWS's order.
+ */
+function eventWithoutDetail(event: unknown, ingestionTime: string): unknown {
+  const e = (event ?? {}) as Record<string, unknown>;
+  return { id: e['id'], account: e['account'], detailType: e['detail-type'], time: ingestionTime, source: e['source'], region: e['region'], resources: e['resources'], version: e['version'] };
 }
 
 /** Inside a string: a JSON-escaped string without its quotes. */
@@ -83,7 +94,8 @@ function asText(value: unknown): string {
 /**
  * Substitutes placeholders. In a JSON template a placeholder between quotes takes the value as
  * text (an object or array there cannot make JSON: the input is refused); outside quotes it takes
- * the value as JSON (`null` when missing). A string template takes every value as text.
+ * the value as JSON, a missing one as `""` (recorded: test_put_events_with_input_transformer_input_template_json,
+ * not-match-all). A string template takes every value as text.
  */
 function render(template: string, json: boolean, resolve: (name: string) => { found: boolean; value: unknown }): string {
   let out = '';
@@ -99,7 +111,7 @@ function render(template: string, json: boolean, resolve: (name: string) => { fo
         else if (inString) {
           if (value !== null && typeof value === 'object') throw new TransformError(`placeholder <${match[1]}> holds ${Array.isArray(value) ? 'an array' : 'an object'} inside a JSON string`);
           out += escapeText(asText(value));
-        } else out += value === undefined ? 'null' : JSON.stringify(value);
+        } else out += JSON.stringify(value === undefined ? '' : value); // a path the event lacks gives an empty string
         continue;
       }
     }

@@ -25,6 +25,8 @@ export interface TransformerCase {
   inputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
   event: { source: string; 'detail-type': string; detail: unknown; resources?: string[] };
   rulePattern: unknown;
+  /** `custom`: the rule is on a bus of its own (default: the default bus). */
+  eventBus?: 'custom';
   expected: 'output' | 'no-delivery' | 'invalid-target';
   expectedBodyJson?: unknown;
   expectedBodyRaw?: string;
