@@ -71,7 +71,7 @@ export class LambdaApi {
       if (method === 'GET') return { status: 200, body: this.listFunctions(url.searchParams) };
       throw LambdaErrors.unknownRoute(path);
     }
-    const fn = this.lookup(name);
+    const fn = this.lookup(name, suffix === '/invocations' && method === 'POST');
     if (suffix === '/invocations' && method === 'POST') return this.invoke(fn, body, request);
     if (suffix === '/configuration' && method === 'GET') return { status: 200, body: this.configuration(fn) };
     if (suffix === '/configuration' && method === 'PUT') return { status: 200, body: this.updateConfiguration(fn, json(body)) };
@@ -86,12 +86,16 @@ export class LambdaApi {
     throw LambdaErrors.unknownRoute(path);
   }
 
-  /** The function a path names (name, partial or full ARN); a missing one is ResourceNotFoundException with its ARN. */
-  private lookup(nameOrArn: string): LocalFunction {
+  /**
+   * The function a path names (name, partial or full ARN); a missing one is ResourceNotFoundException
+   * with its ARN (Invoke names the version it looked for: `$LATEST` when unqualified).
+   */
+  private lookup(nameOrArn: string, invoking: boolean): LocalFunction {
     const reference = parseFunctionName(nameOrArn, this.options.region);
     const fn = this.options.lambda.find(reference.name);
     if (fn === undefined || (reference.qualifier !== undefined && reference.qualifier !== '$LATEST')) {
-      throw LambdaErrors.functionNotFound(`${this.arnOf(reference.name)}${reference.qualifier === undefined ? '' : `:${reference.qualifier}`}`);
+      const qualifier = reference.qualifier ?? (invoking ? '$LATEST' : undefined);
+      throw LambdaErrors.functionNotFound(`${this.arnOf(reference.name)}${qualifier === undefined ? '' : `:${qualifier}`}`);
     }
     return fn;
   }
