@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { failedMessageIds } from '../../local/lambda/batch-response';
 
 /** Lambda's reading of a partial batch response, case by case as AWS documents it. */
@@ -23,5 +24,33 @@ describe('partial batch responses', () => {
 
   it('ignores the response when the mapping does not report batch item failures', () => {
     expect(failedMessageIds({ batchItemFailures: [{ itemIdentifier: 'm1' }] }, ids, false)).toEqual({ all: false, ids: new Set() });
+  });
+});
+
+describe('partial batch responses, as general rules', () => {
+  const batches = fc.uniqueArray(fc.uuid(), { minLength: 1, maxLength: 10 });
+
+  it('fails exactly the listed messages when every identifier names one of the batch', () => {
+    fc.assert(
+      fc.property(
+        batches.chain((batch) => fc.tuple(fc.constant(batch), fc.subarray(batch))),
+        ([batch, listed]) => {
+          const response = { batchItemFailures: listed.map((itemIdentifier) => ({ itemIdentifier })) };
+          expect(failedMessageIds(response, batch, true)).toEqual({ all: false, ids: new Set(listed) });
+        },
+      ),
+    );
+  });
+
+  it('fails the whole batch when any identifier is not a message of the batch', () => {
+    fc.assert(
+      fc.property(
+        batches.chain((batch) => fc.tuple(fc.constant(batch), fc.subarray(batch), fc.oneof(fc.uuid(), fc.constant('')).filter((id) => !batch.includes(id)))),
+        ([batch, listed, stranger]) => {
+          const response = { batchItemFailures: [...listed, stranger].map((itemIdentifier) => ({ itemIdentifier })) };
+          expect(failedMessageIds(response, batch, true)).toEqual({ all: true });
+        },
+      ),
+    );
   });
 });
