@@ -159,6 +159,8 @@ async function createResource(
       for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'MaximumMessageSize', 'ReceiveMessageWaitTimeSeconds', 'SqsManagedSseEnabled', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit']) {
         if (props[key] !== undefined) attributes[key] = String(props[key]);
       }
+      // CloudFormation accepts FifoQueue: false for a standard queue; the SQS API refuses it (Unknown Attribute FifoQueue).
+      if (!fifo) delete attributes['FifoQueue'];
       for (const key of ['RedrivePolicy', 'RedriveAllowPolicy']) {
         if (props[key] !== undefined) attributes[key] = typeof props[key] === 'string' ? props[key] : JSON.stringify(props[key]);
       }

@@ -3,6 +3,9 @@ import { SqsErrors } from './errors';
 import { md5OfMessageAttributes, type MessageAttributes } from './message-attributes';
 import { MoveTasks } from './move-tasks';
 import { SqsQueue, type Received, type SendInput, type StoredMessage } from './queue';
+import { parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
+import { addPermission, removePermission } from './queue-permissions';
+import { QueueTags } from './queue-tags';
 
 export interface SqsServiceOptions {
   readonly clock: Clock;
@@ -19,6 +22,8 @@ type Output = Record<string, unknown>;
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
+/** A deleted queue's name, and a purged queue, are held for 60 s (CreateQueue, PurgeQueue API reference). */
+const HOLD_MS = 60_000;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 const SYSTEM_ATTRIBUTES = [
   'SenderId',
@@ -39,6 +44,11 @@ const SYSTEM_ATTRIBUTES = [
  */
 export class SqsService {
   private readonly queues = new Map<string, SqsQueue>();
+  /** When each recently deleted name was deleted (QueueDeletedRecently). */
+  private readonly deletedAt = new Map<string, number>();
+  /** When each queue was last purged (PurgeQueueInProgress). */
+  private readonly purgedAt = new WeakMap<SqsQueue, number>();
+  private readonly tags = new QueueTags<SqsQueue>();
   readonly moveTasks: MoveTasks;
   private readonly listeners = new Set<(queue: SqsQueue) => void>();
   /** Counts requests by operation (the cost model reads it). */
@@ -70,10 +80,16 @@ export class SqsService {
     return `${this.options.baseUrl()}/${this.options.accountId}/${name}`;
   }
 
-  /** The queue a URL names (any host: the SDK may rewrite it), or QueueDoesNotExist. */
+  /**
+   * The queue a URL names (any host: the SDK may rewrite it; a bare name too, as SQS accepts), or
+   * QueueDoesNotExist; a URL naming another account's queue names none of ours.
+   */
   queueByUrl(url: unknown): SqsQueue {
     if (typeof url !== 'string' || url === '') throw SqsErrors.missingParameter('QueueUrl');
-    const name = url.replace(/\/+$/, '').split('/').pop() ?? '';
+    const parts = url.replace(/\/+$/, '').split('/');
+    const name = parts.pop() ?? '';
+    const account = parts.pop();
+    if (account !== undefined && /^\d{12}$/.test(account) && account !== this.options.accountId) throw SqsErrors.queueDoesNotExist();
     return this.queueByName(name);
   }
 
@@ -111,32 +127,37 @@ export class SqsService {
   }
 
   private readonly operations: Record<string, (input: Input) => Output | Promise<Output>> = {
-    CreateQueue: (input) => ({ QueueUrl: this.createQueue(input['QueueName'], (input['Attributes'] as Input | undefined) ?? {}).url }),
-    GetQueueUrl: (input) => ({ QueueUrl: this.queueByName(requireString(input, 'QueueName')).url }),
+    CreateQueue: (input) => ({ QueueUrl: this.createQueue(input['QueueName'], (input['Attributes'] as Input | undefined) ?? {}, input['tags']).url }),
+    GetQueueUrl: (input) => {
+      const owner = input['QueueOwnerAWSAccountId'];
+      const queue = this.queueByName(requireString(input, 'QueueName'));
+      if (owner !== undefined && owner !== this.options.accountId) throw SqsErrors.queueDoesNotExist();
+      return { QueueUrl: queue.url };
+    },
     ListQueues: (input) => this.listQueues(input),
     DeleteQueue: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
       queue.destroy();
       this.queues.delete(queue.name);
+      this.deletedAt.set(queue.name, this.options.clock.now());
       this.emit(queue);
       return {};
     },
     GetQueueAttributes: (input) => {
       const all = this.queueByUrl(input['QueueUrl']).allAttributes();
-      const names = (input['AttributeNames'] as string[] | undefined) ?? [];
-      if (names.length === 0) return {};
-      if (names.includes('All')) return { Attributes: all };
-      const picked: Record<string, string> = {};
-      for (const name of names) {
-        if (all[name] !== undefined) picked[name] = all[name];
-        else if (!KNOWN_ATTRIBUTES.has(name)) throw SqsErrors.invalidAttributeName(name);
-      }
-      return { Attributes: picked };
+      const requested = input['AttributeNames'] ?? [];
+      if (!Array.isArray(requested)) throw SqsErrors.invalidAttributeName(String(requested));
+      for (const name of requested) if (typeof name !== 'string' || !QUEUE_ATTRIBUTE_NAMES.has(name)) throw SqsErrors.invalidAttributeName(String(name));
+      const names = requested as string[];
+      const picked = names.includes('All') ? all : Object.fromEntries(names.filter((name) => all[name] !== undefined).map((name) => [name, all[name]]));
+      // No names, or only names the queue has no value for: AWS leaves Attributes out.
+      return Object.keys(picked).length === 0 ? {} : { Attributes: picked };
     },
     SetQueueAttributes: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
       const attributes = (input['Attributes'] as Input | undefined) ?? {};
-      this.checkRedriveTarget(attributes);
+      validateQueueAttributes(attributes, { creating: false, fifo: queue.fifo });
+      this.checkRedriveTarget(attributes, queue.fifo);
       queue.setAttributes(attributes);
       return {};
     },
@@ -183,21 +204,45 @@ export class SqsService {
       });
     },
     PurgeQueue: (input) => {
-      this.queueByUrl(input['QueueUrl']).purge();
+      const queue = this.queueByUrl(input['QueueUrl']);
+      const now = this.options.clock.now();
+      const last = this.purgedAt.get(queue);
+      if (last !== undefined && now - last < HOLD_MS) throw SqsErrors.purgeQueueInProgress(queue.name);
+      this.purgedAt.set(queue, now);
+      queue.purge();
       return {};
     },
-    ListDeadLetterSourceQueues: (input) => ({ queueUrls: this.sourcesOf(this.queueByUrl(input['QueueUrl'])).map((q) => q.url) }),
+    ListDeadLetterSourceQueues: (input) => {
+      const sources = this.sourcesOf(this.queueByUrl(input['QueueUrl'])).map((q) => q.name);
+      const { page, NextToken } = paginate(sources, input);
+      return { queueUrls: page.map((name) => this.urlOf(name)), ...(NextToken === undefined ? {} : { NextToken }) };
+    },
     StartMessageMoveTask: (input) => ({ TaskHandle: this.moveTasks.start(input) }),
     ListMessageMoveTasks: (input) => ({ Results: this.moveTasks.list(input) }),
     CancelMessageMoveTask: (input) => ({ ApproximateNumberOfMessagesMoved: this.moveTasks.cancel(input) }),
-    TagQueue: (input) => (this.queueByUrl(input['QueueUrl']), {}),
-    UntagQueue: (input) => (this.queueByUrl(input['QueueUrl']), {}),
-    ListQueueTags: (input) => (this.queueByUrl(input['QueueUrl']), { Tags: {} }),
+    TagQueue: (input) => (this.tags.tag(this.queueByUrl(input['QueueUrl']), input['Tags']), {}),
+    UntagQueue: (input) => (this.tags.untag(this.queueByUrl(input['QueueUrl']), input['TagKeys']), {}),
+    ListQueueTags: (input) => this.tags.list(this.queueByUrl(input['QueueUrl'])),
+    AddPermission: (input) => {
+      const queue = this.queueByUrl(input['QueueUrl']);
+      queue.setAttributes({ Policy: addPermission(queue.settableAttributes['Policy'], input, queue.arn) });
+      return {};
+    },
+    RemovePermission: (input) => {
+      const queue = this.queueByUrl(input['QueueUrl']);
+      queue.setAttributes({ Policy: removePermission(queue.settableAttributes['Policy'], input) });
+      return {};
+    },
   };
 
-  createQueue(rawName: unknown, attributes: Input): SqsQueue {
+  /**
+   * CreateQueue: the type is FIFO when `FifoQueue` is true (any case), and the name must fit the type;
+   * an existing name answers its URL when every given attribute has the queue's current value
+   * (QueueAlreadyExists naming the first that differs); a name deleted less than 60 s ago is held.
+   */
+  createQueue(rawName: unknown, attributes: Input, tags?: unknown): SqsQueue {
     if (typeof rawName !== 'string' || rawName === '') throw SqsErrors.missingParameter('QueueName');
-    const fifo = rawName.endsWith('.fifo') || attributes['FifoQueue'] === 'true' || attributes['FifoQueue'] === true;
+    const fifo = attributes !== null && typeof attributes === 'object' && String(attributes['FifoQueue']).toLowerCase() === 'true';
     if (!(fifo ? FIFO_QUEUE_NAME : QUEUE_NAME).test(rawName)) {
       throw SqsErrors.invalidParameterValue(
         fifo
@@ -205,22 +250,29 @@ export class SqsService {
           : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
       );
     }
-    this.checkRedriveTarget(attributes);
+    const given = validateQueueAttributes(attributes, { creating: true, fifo });
+    this.checkRedriveTarget(attributes, fifo);
     const existing = this.queues.get(rawName);
-    const queue = new SqsQueue(rawName, this.arnOf(rawName), this.urlOf(rawName), attributes, {
+    if (existing !== undefined) {
+      const current = existing.settableAttributes;
+      const differing = Object.keys(given).find((name) => (given[name] === '' ? undefined : given[name]) !== current[name]);
+      if (differing !== undefined) throw SqsErrors.queueNameExists(differing);
+      return existing;
+    }
+    const deletedAt = this.deletedAt.get(rawName);
+    if (deletedAt !== undefined && this.options.clock.now() - deletedAt < HOLD_MS) throw SqsErrors.queueDeletedRecently();
+    this.deletedAt.delete(rawName);
+    const queue = new SqsQueue(rawName, this.arnOf(rawName), this.urlOf(rawName), given, {
       clock: this.options.clock,
       deadLetter: (source, message, targetArn) => this.deadLetter(source, message, targetArn),
       changed: (q) => this.emit(q),
       ...(this.options.loseDelete === undefined ? {} : { loseDelete: this.options.loseDelete }),
     });
-    if (existing !== undefined) {
-      // Creating an existing queue is idempotent when the attributes agree.
-      const given = queue.settableAttributes;
-      const current = existing.settableAttributes;
-      const differs = Object.keys(attributes).some((name) => given[name] !== current[name]);
+    try {
+      this.tags.tag(queue, tags, 'tags');
+    } catch (error) {
       queue.destroy();
-      if (differs) throw SqsErrors.queueNameExists(rawName);
-      return existing;
+      throw error;
     }
     this.queues.set(rawName, queue);
     return queue;
@@ -231,18 +283,18 @@ export class SqsService {
     return queue.send(input).message;
   }
 
-  private checkRedriveTarget(attributes: Input): void {
+  /**
+   * A redrive policy (already validated) must name an existing queue of the source's type (API
+   * reference: the dead-letter queue of a FIFO queue must be a FIFO queue); the error quotes the
+   * policy as given.
+   */
+  private checkRedriveTarget(attributes: Input, fifo: boolean): void {
     const text = attributes['RedrivePolicy'];
     if (typeof text !== 'string' || text === '') return;
-    let arn: unknown;
-    try {
-      arn = (JSON.parse(text) as { deadLetterTargetArn?: unknown }).deadLetterTargetArn;
-    } catch {
-      return; // the queue's own validation names the malformed policy
-    }
-    if (typeof arn === 'string' && arn.startsWith('arn:') && this.findByArn(arn) === undefined) {
-      throw SqsErrors.invalidAttributeValue('RedrivePolicy', `Value ${text} for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.`);
-    }
+    const target = this.findByArn(parseRedrivePolicy(text).deadLetterTargetArn);
+    const invalid = (reason: string) => SqsErrors.invalidParameterValue(`Value ${text} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
+    if (target === undefined) throw invalid('Dead letter target does not exist.');
+    if (target.fifo !== fifo) throw invalid('Dead-letter queue type must match the source queue type.');
   }
 
   private deadLetter(source: SqsQueue, message: StoredMessage, targetArn: string): boolean {
@@ -266,15 +318,12 @@ export class SqsService {
     return true;
   }
 
+  /** ListQueues: AWS leaves QueueUrls out when no queue matches (test_list_queues). */
   private listQueues(input: Input): Output {
     const prefix = typeof input['QueueNamePrefix'] === 'string' ? input['QueueNamePrefix'] : '';
     const names = [...this.queues.keys()].filter((n) => n.startsWith(prefix)).sort();
-    const max = optionalInteger(input, 'MaxResults', 1, 1000);
-    if (max === undefined) return { QueueUrls: names.slice(0, 1000).map((n) => this.urlOf(n)) };
-    const start = typeof input['NextToken'] === 'string' ? Number(Buffer.from(input['NextToken'], 'base64').toString()) || 0 : 0;
-    const page = names.slice(start, start + max);
-    const next = start + max < names.length ? { NextToken: Buffer.from(String(start + max)).toString('base64') } : {};
-    return { QueueUrls: page.map((n) => this.urlOf(n)), ...next };
+    const { page, NextToken } = paginate(names, input);
+    return { ...(page.length === 0 ? {} : { QueueUrls: page.map((n) => this.urlOf(n)) }), ...(NextToken === undefined ? {} : { NextToken }) };
   }
 
   private emit(queue: SqsQueue): void {
@@ -282,12 +331,25 @@ export class SqsService {
   }
 }
 
-const KNOWN_ATTRIBUTES = new Set([
-  'All', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'CreatedTimestamp',
-  'LastModifiedTimestamp', 'QueueArn', 'DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds',
-  'VisibilityTimeout', 'Policy', 'RedrivePolicy', 'RedriveAllowPolicy', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds',
-  'SqsManagedSseEnabled', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit',
-]);
+/**
+ * One page of sorted names, as ListQueues and ListDeadLetterSourceQueues page (API reference): up to
+ * 1,000 without MaxResults; a NextToken (naming the page's last queue) only when MaxResults was given
+ * and more remain.
+ */
+function paginate(names: readonly string[], input: Input): { page: string[]; NextToken?: string } {
+  const max = optionalInteger(input, 'MaxResults', 1, 1000);
+  const token = input['NextToken'];
+  let start = 0;
+  if (typeof token === 'string' && token !== '') {
+    const after = Buffer.from(token, 'base64url').toString('utf8');
+    start = names.findIndex((name) => name > after);
+    if (start < 0) start = names.length;
+  }
+  const page = names.slice(start, start + (max ?? 1000));
+  const last = page[page.length - 1];
+  if (max === undefined || last === undefined || start + max >= names.length) return { page };
+  return { page, NextToken: Buffer.from(last).toString('base64url') };
+}
 
 function unknownOperation(operation: string) {
   return SqsErrors.unsupportedOperation(`The action ${operation} is not valid for this endpoint.`);

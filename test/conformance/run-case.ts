@@ -146,6 +146,7 @@ export function substitute(value: unknown, vars: Record<string, unknown>): unkno
 /**
  * Turns the case's JSON into what the SDK takes: `{ "$base64": "..." }` → bytes, `{ "$json": value }`
  * → its JSON text (policies, patterns; helpers inside it apply first), `{ "$repeat": ["a", 1024] }` → a string of that length,
+ * `{ "$padEnd": ["q-${uniq}", 80, "x", ".fifo"] }` → a unique name of exactly that length (suffix included),
  * `{ "$date": "2022-01-01T00:00:00Z" | ms | [ms, seconds] }` → a Date (the last: ms since the epoch
  * plus an offset in seconds, e.g. `["${now}", -60]`, a minute before the cloud's clock),
  * `{ "$zip": { "index.js": "source" } }` → a zip archive of those files (a Lambda deployment package).
@@ -168,6 +169,11 @@ export function materialize(value: unknown): unknown {
     if (keys[0] === '$repeat') {
       const [text, count] = record['$repeat'] as [string, number];
       return text.repeat(count);
+    }
+    // A unique name of an exact length: `{ "$padEnd": ["q-${uniq}", 80, "x", ".fifo"] }` (the suffix counts).
+    if (keys[0] === '$padEnd') {
+      const [text, length, fill, suffix] = record['$padEnd'] as [string, number, string?, string?];
+      return text.padEnd(length - (suffix ?? '').length, fill ?? 'x') + (suffix ?? '');
     }
   }
   return Object.fromEntries(keys.map((key) => [key, materialize(record[key])]));
