@@ -425,6 +425,11 @@ export class EventBridgeService {
         const at = `targets.${index + 1}.member`;
         if (check.required(target?.Id, `${at}.id`)) check.text(target?.Id, `${at}.id`, { pattern: NAME_PATTERN, min: 1, max: 64 });
         if (check.required(target?.Arn, `${at}.arn`)) check.text(target?.Arn, `${at}.arn`, { min: 1, max: 1600 });
+        check.text(target?.RoleArn, `${at}.roleArn`, { min: 1, max: 1600 });
+        check.text(target?.Input, `${at}.input`, { max: 8192 });
+        check.text(target?.InputPath, `${at}.inputPath`, { max: 256 });
+        check.range(target?.RetryPolicy?.MaximumRetryAttempts, `${at}.retryPolicy.maximumRetryAttempts`, 0, 185);
+        check.range(target?.RetryPolicy?.MaximumEventAgeInSeconds, `${at}.retryPolicy.maximumEventAgeInSeconds`, 60, 86_400);
       }
     }
     check.throwIfFailed();
