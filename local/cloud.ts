@@ -200,6 +200,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         mappings.stopAll();
         for (const queue of sqs.allQueues()) queue.cancelWaits();
         lambda.stopAll();
+        lambdaApi.dispose();
         for (const step of cleanup.reverse()) await step();
         if (clock instanceof SystemClock) clock.stop();
       },

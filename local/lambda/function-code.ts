@@ -24,24 +24,37 @@ export class InvalidZipError extends Error {
 /** Lambda refuses packages larger than this once unzipped. */
 const MAX_UNZIPPED_BYTES = 262_144_000;
 
-let runtimeRoot: string | undefined;
-
 /**
- * The directory packages are unpacked under. Its `node_modules` links to the local cloud's own
- * modules, so a handler finds the AWS SDK the way it does in Lambda, where the Node.js runtime
- * provides it outside the task root (ES modules ignore NODE_PATH; a parent `node_modules` works for both).
+ * Where one local cloud unpacks packages, removed when it stops. Its `node_modules` links to the
+ * local cloud's own modules, so a handler finds the AWS SDK the way it does in Lambda, where the
+ * Node.js runtime provides it outside the task root (ES modules ignore NODE_PATH; a parent
+ * `node_modules` works for both).
  */
-function functionsRoot(): string {
-  if (runtimeRoot !== undefined && fs.existsSync(runtimeRoot)) return runtimeRoot;
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
-  const modules = path.resolve(__dirname, '..', '..', 'node_modules');
-  if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(root, 'node_modules'), 'dir');
-  runtimeRoot = root;
-  return root;
+export class CodeStore {
+  private root: string | undefined;
+
+  /** Unpacks a zip deployment package (CreateFunction's `Code.ZipFile`) into a fresh task root. */
+  unpack(zip: Uint8Array, functionName: string): FunctionCode {
+    return unpackZip(zip, functionName, this.directory());
+  }
+
+  /** Removes every package unpacked here. */
+  dispose(): void {
+    if (this.root !== undefined) fs.rmSync(this.root, { recursive: true, force: true });
+    this.root = undefined;
+  }
+
+  private directory(): string {
+    if (this.root !== undefined && fs.existsSync(this.root)) return this.root;
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
+    const modules = path.resolve(__dirname, '..', '..', 'node_modules');
+    if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(root, 'node_modules'), 'dir');
+    this.root = root;
+    return root;
+  }
 }
 
-/** Unpacks a zip deployment package (CreateFunction's `Code.ZipFile`) into a fresh task root. */
-export function unpackZip(zip: Uint8Array, functionName: string): FunctionCode {
+function unpackZip(zip: Uint8Array, functionName: string, root: string): FunctionCode {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(zip);
@@ -51,7 +64,7 @@ export function unpackZip(zip: Uint8Array, functionName: string): FunctionCode {
   let unzipped = 0;
   for (const data of Object.values(files)) unzipped += data.length;
   if (unzipped >= MAX_UNZIPPED_BYTES) throw new RangeError(`Unzipped size must be smaller than ${MAX_UNZIPPED_BYTES} bytes`);
-  const directory = path.join(functionsRoot(), `${functionName}-${randomUUID()}`);
+  const directory = path.join(root, `${functionName}-${randomUUID()}`);
   fs.mkdirSync(directory, { recursive: true });
   for (const [name, data] of Object.entries(files)) {
     const target = path.resolve(directory, name);

@@ -2,7 +2,7 @@ import type * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { EventSourceMappings } from './event-source-mappings';
-import { InvalidZipError, unpackZip } from './function-code';
+import { CodeStore, InvalidZipError } from './function-code';
 import { functionConfiguration, lambdaTimestamp } from './function-configuration';
 import { parseFunctionName } from './function-name';
 import { LambdaError, LambdaErrors } from './lambda-errors';
@@ -38,7 +38,14 @@ export interface LambdaApiOptions {
  * in the same sandboxes as the deployed ones.
  */
 export class LambdaApi {
+  private readonly code = new CodeStore();
+
   constructor(private readonly options: LambdaApiOptions) {}
+
+  /** Removes the packages of the functions created here (the local cloud is stopping). */
+  dispose(): void {
+    this.code.dispose();
+  }
 
   async handle(request: http.IncomingMessage, body: Buffer, url: URL): Promise<RestAnswer> {
     try {
@@ -221,7 +228,7 @@ export class LambdaApi {
       throw LambdaErrors.invalidParameter('Please provide a source for function code (the local cloud takes Code.ZipFile).');
     }
     try {
-      return unpackZip(Buffer.from(zip, 'base64'), functionName);
+      return this.code.unpack(Buffer.from(zip, 'base64'), functionName);
     } catch (error) {
       if (error instanceof InvalidZipError || error instanceof RangeError) throw LambdaErrors.invalidParameter(error.message);
       throw error;
