@@ -38,6 +38,8 @@ interface Replay {
 }
 
 const seconds = (ms: number) => ms / 1000;
+/** CreateArchive's EventSourceArn, as the API reference gives its pattern. */
+const EVENTS_ARN_PATTERN = '^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$';
 /** How long a replay stays STARTING before it sends its events (AWS takes minutes; time on the cloud's clock). */
 const REPLAY_START_DELAY_MS = 1000;
 /** Replays STARTING or RUNNING at once, per account and region (recorded on AWS: tests_concurrency_error_too_many_active_replays). */
@@ -80,7 +82,7 @@ export class Archives {
   create(input: Input): Output {
     const check = new ConstraintCheck();
     if (check.required(input['ArchiveName'], 'archiveName')) check.text(input['ArchiveName'], 'archiveName', { pattern: NAME_PATTERN, min: 1, max: 48 });
-    if (check.required(input['EventSourceArn'], 'eventSourceArn')) check.text(input['EventSourceArn'], 'eventSourceArn', { min: 1, max: 1600 });
+    if (check.required(input['EventSourceArn'], 'eventSourceArn')) check.text(input['EventSourceArn'], 'eventSourceArn', { pattern: EVENTS_ARN_PATTERN, min: 1, max: 1600 });
     check.text(input['Description'], 'description', { max: 512 });
     check.range(input['RetentionDays'], 'retentionDays', 0, 2_147_483_647);
     check.throwIfFailed();
