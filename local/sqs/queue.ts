@@ -3,6 +3,7 @@ import type { Clock, Timer } from '../clock';
 import { SqsErrors } from './errors';
 import { md5, md5OfMessageAttributes, validateBody, validateMessageAttributes, type MessageAttributes } from './message-attributes';
 import { validateFifoId } from './message-ids';
+import { ReadyOrder } from './ready-order';
 import { defaultQueueAttributes, mergeQueueAttributes, parseRedrivePolicy, validateQueueAttributes, visibleQueueAttributes, type RedrivePolicy } from './queue-attributes';
 
 export interface StoredMessage {
@@ -30,6 +31,8 @@ export interface StoredMessage {
    * goes behind groups that waited).
    */
   availableSeq: number;
+  /** Arrival order in this queue, breaking ties of `sentAt`. */
+  readonly order: number;
   /** Bumped at every receive: a receipt handle is valid for one generation. */
   generation: number;
   timer?: Timer;
@@ -103,12 +106,18 @@ export class SqsQueue {
   private attributes: Record<string, string>;
   private redrive: RedrivePolicy | undefined;
   private readonly messages = new Map<string, StoredMessage>();
-  /** Standard queues: ready messages in arrival order (stale entries are skipped lazily). */
-  private ready: StoredMessage[] = [];
-  private readyHead = 0;
+  /** Standard queues: ready messages, oldest sent first (stale entries are skipped lazily). */
+  private readonly ready = new ReadyOrder<StoredMessage>();
+  private arrivals = 0;
   /** FIFO queues: each message group's live messages in sequence order. */
   private readonly groups = new Map<string, StoredMessage[]>();
   private availableCounter = 0;
+  /**
+   * DeduplicationScope messageGroup, as the queue was created: changing the attribute later does not
+   * change how sends are deduplicated (test_fifo_change_to_high_throughput_after_creation,
+   * test_fifo_change_to_regular_throughput_after_creation).
+   */
+  private readonly dedupPerGroup: boolean;
   private readonly dedup = new Map<string, { message: StoredMessage; expiresAt: number }>();
   private sequence = 0n;
   private readonly waiters: Waiter[] = [];
@@ -127,6 +136,7 @@ export class SqsQueue {
     const given = validateQueueAttributes(attributes, { creating: true, fifo: this.fifo });
     this.attributes = mergeQueueAttributes(defaultQueueAttributes(this.fifo), given);
     this.redrive = this.attributes['RedrivePolicy'] ? parseRedrivePolicy(this.attributes['RedrivePolicy']) : undefined;
+    this.dedupPerGroup = this.attributes['DeduplicationScope'] === 'messageGroup';
     this.createdAt = this.lastModifiedAt = host.clock.now();
   }
 
@@ -191,7 +201,7 @@ export class SqsQueue {
         throw SqsErrors.invalidParameterValue('The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
       }
       // DeduplicationScope messageGroup: the same id in two groups is two messages.
-      dedupKey = this.attributes['DeduplicationScope'] === 'messageGroup' ? `${input.groupId}\n${dedupId}` : dedupId;
+      dedupKey = this.dedupPerGroup ? `${input.groupId}\n${dedupId}` : dedupId;
       const seen = this.dedup.get(dedupKey);
       if (!input.moved && seen !== undefined && seen.expiresAt > now) return { message: seen.message, duplicate: true };
     } else if (input.dedupId !== undefined && !input.moved) {
@@ -214,6 +224,7 @@ export class SqsQueue {
       receiveCount: input.receiveCount ?? 0,
       state: 'delayed',
       availableSeq: 0,
+      order: ++this.arrivals,
       generation: 0,
     };
     if (dedupKey !== undefined) {
@@ -289,13 +300,10 @@ export class SqsQueue {
         if (out.length >= max) break;
       }
     } else {
-      while (out.length < max && this.readyHead < this.ready.length) {
-        const message = this.ready[this.readyHead++]!;
+      while (out.length < max) {
+        const message = this.ready.pop();
+        if (message === undefined) break;
         if (message.state === 'ready') pick(message);
-      }
-      if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-        this.ready = this.ready.slice(this.readyHead);
-        this.readyHead = 0;
       }
     }
     // A visibility timeout of 0 counts as a receive but leaves the message visible at once.
@@ -349,8 +357,7 @@ export class SqsQueue {
 
   purge(): void {
     for (const message of [...this.messages.values()]) this.remove(message);
-    this.ready = [];
-    this.readyHead = 0;
+    this.ready.clear();
     // A purge forgets sent deduplication ids too (test_purge_queue_clears_fifo_deduplication_cache).
     this.dedup.clear();
   }

@@ -1,8 +1,8 @@
 import type { Clock } from '../clock';
 import { SqsErrors } from './errors';
-import { md5OfMessageAttributes, type MessageAttributes } from './message-attributes';
+import { batchEntries, checkSendBatch, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
 import { MoveTasks } from './move-tasks';
-import { SqsQueue, type Received, type SendInput, type StoredMessage } from './queue';
+import { SqsQueue, type SendInput, type StoredMessage } from './queue';
 import { parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
 import { addPermission, removePermission } from './queue-permissions';
 import { QueueTags } from './queue-tags';
@@ -24,18 +24,6 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 /** A deleted queue's name, and a purged queue, are held for 60 s (CreateQueue, PurgeQueue API reference). */
 const HOLD_MS = 60_000;
-const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
-const SYSTEM_ATTRIBUTES = [
-  'SenderId',
-  'SentTimestamp',
-  'ApproximateReceiveCount',
-  'ApproximateFirstReceiveTimestamp',
-  'SequenceNumber',
-  'MessageDeduplicationId',
-  'MessageGroupId',
-  'AWSTraceHeader',
-  'DeadLetterQueueSourceArn',
-];
 
 /**
  * Amazon SQS, in memory: the queue registry and every operation of the JSON protocol, taking and
@@ -163,43 +151,44 @@ export class SqsService {
     },
     SendMessage: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      return sendResult(queue.send(sendInput(input)).message, queue);
+      const request = sendInput(input);
+      return sendResult(queue.send(request), request, queue);
     },
     SendMessageBatch: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      const entries = batchEntries(input, (entry) => Buffer.byteLength(String(entry['MessageBody'] ?? '')));
-      return perEntry(entries, (entry) => ({ Id: entry['Id'], ...sendResult(queue.send(sendInput(entry)).message, queue) }));
+      const entries = batchEntries(input, 'SendMessageBatch');
+      checkSendBatch(entries, queue);
+      return perEntry(entries, (entry) => {
+        const request = sendInput(entry, true);
+        return { Id: entry['Id'], ...sendResult(queue.send(request), request, queue) };
+      });
     },
     ReceiveMessage: async (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      const max = optionalInteger(input, 'MaxNumberOfMessages', 1, 10) ?? 1;
-      const visibility = optionalInteger(input, 'VisibilityTimeout', 0, 43_200);
-      const wait = optionalInteger(input, 'WaitTimeSeconds', 0, 20) ?? Number(queue.settableAttributes['ReceiveMessageWaitTimeSeconds'] ?? 0);
-      const received = await queue.receive(max, visibility, wait);
-      const systemNames = [...((input['AttributeNames'] as string[] | undefined) ?? []), ...((input['MessageSystemAttributeNames'] as string[] | undefined) ?? [])];
-      const attributeNames = (input['MessageAttributeNames'] as string[] | undefined) ?? [];
-      return { Messages: received.map((r) => formatReceived(r, systemNames, attributeNames)) };
+      const options = receiveOptions(input);
+      const wait = options.waitSeconds ?? Number(queue.settableAttributes['ReceiveMessageWaitTimeSeconds'] ?? 0);
+      return receiveResult(await queue.receive(options.max, options.visibilityTimeout, wait), options);
     },
     DeleteMessage: (input) => {
-      this.queueByUrl(input['QueueUrl']).delete(requireString(input, 'ReceiptHandle'));
+      this.queueByUrl(input['QueueUrl']).delete(requireString(input, 'ReceiptHandle'), { failIfExpired: true });
       return {};
     },
     DeleteMessageBatch: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      return perEntry(batchEntries(input), (entry) => {
-        queue.delete(requireString(entry, 'ReceiptHandle'));
+      return perEntry(batchEntries(input, 'DeleteMessageBatch'), (entry) => {
+        queue.delete(requireString(entry, 'ReceiptHandle'), { failIfExpired: true });
         return { Id: entry['Id'] };
       });
     },
     ChangeMessageVisibility: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      queue.changeVisibility(requireString(input, 'ReceiptHandle'), Number(input['VisibilityTimeout']));
+      queue.changeVisibility(requireString(input, 'ReceiptHandle'), requireNumber(input, 'VisibilityTimeout'));
       return {};
     },
     ChangeMessageVisibilityBatch: (input) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      return perEntry(batchEntries(input), (entry) => {
-        queue.changeVisibility(requireString(entry, 'ReceiptHandle'), Number(entry['VisibilityTimeout']));
+      return perEntry(batchEntries(input, 'ChangeMessageVisibilityBatch'), (entry) => {
+        queue.changeVisibility(requireString(entry, 'ReceiptHandle'), requireNumber(entry, 'VisibilityTimeout'));
         return { Id: entry['Id'] };
       });
     },
@@ -314,6 +303,7 @@ export class SqsService {
       sentAt: message.sentAt,
       senderId: message.senderId,
       delaySeconds: 0,
+      moved: true,
     });
     return true;
   }
@@ -371,92 +361,9 @@ function optionalInteger(input: Input, name: string, min: number, max: number): 
   return number;
 }
 
-function sendInput(input: Input): SendInput {
-  const system = input['MessageSystemAttributes'] as Record<string, { StringValue?: string }> | undefined;
-  return {
-    body: input['MessageBody'],
-    ...(input['DelaySeconds'] === undefined ? {} : { delaySeconds: Number(input['DelaySeconds']) }),
-    ...(input['MessageAttributes'] === undefined ? {} : { attributes: input['MessageAttributes'] as MessageAttributes }),
-    ...(system?.['AWSTraceHeader']?.StringValue === undefined ? {} : { traceHeader: system['AWSTraceHeader'].StringValue }),
-    ...(typeof input['MessageGroupId'] === 'string' ? { groupId: input['MessageGroupId'] } : {}),
-    ...(typeof input['MessageDeduplicationId'] === 'string' ? { dedupId: input['MessageDeduplicationId'] } : {}),
-  };
-}
-
-function sendResult(message: StoredMessage, queue: SqsQueue): Output {
-  return {
-    MessageId: message.id,
-    MD5OfMessageBody: message.md5OfBody,
-    ...(message.md5OfAttributes === undefined ? {} : { MD5OfMessageAttributes: message.md5OfAttributes }),
-    ...(queue.fifo ? { SequenceNumber: message.sequenceNumber } : {}),
-  };
-}
-
-/** Checks a batch request as SQS does: 1-10 entries, distinct well-formed ids, total size. */
-function batchEntries(input: Input, sizeOf?: (entry: Input) => number): Input[] {
-  const entries = input['Entries'];
-  if (!Array.isArray(entries) || entries.length === 0) throw SqsErrors.emptyBatchRequest();
-  if (entries.length > 10) throw SqsErrors.tooManyEntries(entries.length);
-  const ids = new Set<string>();
-  let bytes = 0;
-  for (const entry of entries as Input[]) {
-    const id = entry['Id'];
-    if (typeof id !== 'string' || !BATCH_ID.test(id)) throw SqsErrors.invalidBatchEntryId();
-    if (ids.has(id)) throw SqsErrors.batchEntryIdsNotDistinct(id);
-    ids.add(id);
-    bytes += sizeOf?.(entry) ?? 0;
-  }
-  if (bytes > 262_144) throw SqsErrors.batchRequestTooLong(bytes, 262_144);
-  return entries as Input[];
-}
-
-/** Runs each entry alone: one entry's error is reported for it, never stops the others. */
-function perEntry(entries: Input[], run: (entry: Input) => Output): Output {
-  const Successful: Output[] = [];
-  const Failed: Output[] = [];
-  for (const entry of entries) {
-    try {
-      Successful.push(run(entry));
-    } catch (error) {
-      const e = error as { type?: string; message: string; status?: number };
-      Failed.push({ Id: entry['Id'], SenderFault: (e.status ?? 400) < 500, Code: (e.type ?? 'InternalError').split('#').pop(), Message: e.message });
-    }
-  }
-  return { Successful, Failed };
-}
-
-function formatReceived(received: Received, systemNames: string[], attributeNames: string[]): Output {
-  const { message, receiptHandle } = received;
-  const wantAll = systemNames.includes('All');
-  const system: Record<string, string | undefined> = {
-    SenderId: message.senderId,
-    SentTimestamp: String(message.sentAt),
-    ApproximateReceiveCount: String(message.receiveCount),
-    ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt ?? message.sentAt),
-    SequenceNumber: message.sequenceNumber,
-    MessageDeduplicationId: message.dedupId,
-    MessageGroupId: message.groupId,
-    AWSTraceHeader: message.traceHeader,
-    DeadLetterQueueSourceArn: message.deadLetterSourceArn,
-  };
-  const Attributes: Record<string, string> = {};
-  for (const name of SYSTEM_ATTRIBUTES) {
-    const value = system[name];
-    if (value !== undefined && (wantAll || systemNames.includes(name))) Attributes[name] = value;
-  }
-  const out: Output = { MessageId: message.id, ReceiptHandle: receiptHandle, MD5OfBody: message.md5OfBody, Body: message.body };
-  if (Object.keys(Attributes).length > 0) out['Attributes'] = Attributes;
-  if (message.attributes !== undefined && attributeNames.length > 0) {
-    const picked: MessageAttributes = {};
-    for (const [name, value] of Object.entries(message.attributes)) {
-      const wanted = attributeNames.some((pattern) => pattern === 'All' || pattern === '.*' || pattern === name || (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))));
-      if (wanted) picked[name] = value;
-    }
-    if (Object.keys(picked).length > 0) {
-      out['MessageAttributes'] = picked;
-      // The digest covers only the attributes returned, as SQS computes it.
-      out['MD5OfMessageAttributes'] = md5OfMessageAttributes(picked);
-    }
-  }
-  return out;
+/** A required number (VisibilityTimeout): missing is MissingParameter. */
+function requireNumber(input: Input, name: string): number {
+  const value = input[name];
+  if (value === undefined || value === null) throw SqsErrors.missingParameter(name);
+  return Number(value);
 }

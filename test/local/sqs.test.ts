@@ -243,7 +243,7 @@ describe('SQS queues and errors', () => {
     expect(await post({ 'X-Amz-Target': 'AmazonSQS.ListQueues' }, '{not json')).toMatchObject({ status: 400, body: { __type: 'SerializationException' } });
     expect(await post({ 'X-Amz-Target': 'AmazonSQS.Explode' }, '{}')).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#UnsupportedOperation' } });
     expect(await post({}, '{}')).toMatchObject({ status: 400, body: { __type: 'MissingTarget' } });
-    expect(await post({ 'X-Amz-Target': 'AmazonSQS.SendMessage' }, JSON.stringify({ QueueUrl: 42, MessageBody: 'x' }))).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#MissingParameter' } });
+    expect(await post({ 'X-Amz-Target': 'AmazonSQS.SendMessage' }, JSON.stringify({ QueueUrl: 42, MessageBody: 'x' }))).toMatchObject({ status: 400, body: { __type: 'com.amazonaws.sqs#MissingRequiredParameterException' } });
     const health = await fetch(`${env.cloud.endpoint}/_local/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running' }, clock: new Date(clock.now()).toISOString(), clockAheadMs: 0 });
