@@ -170,36 +170,14 @@ export class EventBridgeService {
       return {};
     },
     PutRule: (input) => ({ RuleArn: this.putRule(input).arn }),
-    DescribeRule: (input) => {
-      const rule = this.rule(input);
-      return {
-        Name: rule.name,
-        Arn: rule.arn,
-        ...(rule.pattern === undefined ? {} : { EventPattern: rule.pattern }),
-        ...(rule.schedule === undefined ? {} : { ScheduleExpression: rule.schedule.expression }),
-        State: rule.state,
-        ...(rule.description === undefined ? {} : { Description: rule.description }),
-        ...(rule.roleArn === undefined ? {} : { RoleArn: rule.roleArn }),
-        EventBusName: rule.busName,
-        CreatedBy: this.options.accountId,
-      };
-    },
+    DescribeRule: (input) => ({ ...describeRule(this.rule(input)), CreatedBy: this.options.accountId }),
     ListRules: (input) => {
       const bus = this.bus(input['EventBusName'] ?? 'default');
       const prefix = optionalString(input, 'NamePrefix') ?? '';
       const rules = [...bus.rules.values()]
         .filter((r) => r.name.startsWith(prefix))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((r) => ({
-          Name: r.name,
-          Arn: r.arn,
-          ...(r.pattern === undefined ? {} : { EventPattern: r.pattern }),
-          ...(r.schedule === undefined ? {} : { ScheduleExpression: r.schedule.expression }),
-          State: r.state,
-          ...(r.description === undefined ? {} : { Description: r.description }),
-          ...(r.roleArn === undefined ? {} : { RoleArn: r.roleArn }),
-          EventBusName: r.busName,
-        }));
+        .map(describeRule);
       return paginate(rules, input, 'Rules');
     },
     DeleteRule: (input) => {
@@ -546,6 +524,20 @@ export class EventBridgeService {
     this.metrics.failedEntries += failed;
     return { FailedEntryCount: failed, Entries: results };
   }
+}
+
+/** A rule as DescribeRule and ListRules show it: members it has no value for are left out. */
+function describeRule(rule: Rule): Output {
+  return {
+    Name: rule.name,
+    Arn: rule.arn,
+    ...(rule.pattern === undefined ? {} : { EventPattern: rule.pattern }),
+    ...(rule.schedule === undefined ? {} : { ScheduleExpression: rule.schedule.expression }),
+    State: rule.state,
+    ...(rule.description === undefined ? {} : { Description: rule.description }),
+    ...(rule.roleArn === undefined ? {} : { RoleArn: rule.roleArn }),
+    EventBusName: rule.busName,
+  };
 }
 
 /** A bus as DescribeEventBus and ListEventBuses show it: members AWS has no value for are left out. */
