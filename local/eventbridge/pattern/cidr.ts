@@ -17,10 +17,23 @@ const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 
 /** The address's bytes, or undefined when the text is not an IP address literal. */
 export function ipBytes(text: string): Uint8Array | undefined {
-  if (!IPV4_SHAPE.test(text) && !IPV6_SHAPE.test(text)) return undefined;
-  const family = isIP(text);
-  if (family === 0) return undefined;
-  return addressBytes(text, family);
+  if (IPV4_SHAPE.test(text)) return ipv4Bytes(text);
+  if (!IPV6_SHAPE.test(text) || isIP(text) !== 6) return undefined;
+  return addressBytes(text, 6);
+}
+
+/** Four decimal groups of at most 255, without leading zeros (an ambiguous `010` is not an address). */
+function ipv4Bytes(text: string): Uint8Array | undefined {
+  const parts = text.split('.');
+  const bytes = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i]!;
+    if (part.length > 3 || (part.length > 1 && part[0] === '0')) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    bytes[i] = n;
+  }
+  return bytes;
 }
 
 /**

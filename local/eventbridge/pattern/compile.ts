@@ -165,7 +165,9 @@ function matchFields(fields: readonly Field[], index: number, chosen: Membership
   const { tests, matchesAbsence } = field.patterns;
   let present = false;
   let triedUnchanged = false;
-  for (const found of lookup(field)) {
+  const candidates = lookup(field);
+  for (let i = 0; i < candidates.length; i++) {
+    const found = candidates[i]!;
     const merged = mergeMembership(chosen, found.membership);
     if (merged === undefined) continue;
     present = true;
@@ -179,6 +181,6 @@ function matchFields(fields: readonly Field[], index: number, chosen: Membership
 }
 
 function anyTest(tests: FieldPatterns['tests'], value: unknown): boolean {
-  for (const test of tests) if (test(value)) return true;
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(value)) return true;
   return false;
 }

@@ -43,7 +43,9 @@ export function valuesAt(event: unknown, plan: NamePlan): FoundValue[] {
 }
 
 function visitObject(object: Record<string, unknown>, plan: NamePlan, step: number, membership: Membership, found: FoundValue[]): void {
-  for (const { key, next } of plan[step]!) {
+  const candidates = plan[step]!;
+  for (let i = 0; i < candidates.length; i++) {
+    const { key, next } = candidates[i]!;
     const value = object[key];
     if (value !== undefined && Object.prototype.hasOwnProperty.call(object, key)) visitValue(value, plan, next, membership, found);
   }
