@@ -81,7 +81,7 @@ function validateOne(name: string, raw: unknown, options: { creating: boolean; f
   if (value === undefined) throw SqsErrors.invalidAttributeValue(name);
   const numeric = NUMERIC[name];
   if (numeric !== undefined) {
-    const number = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+    const number = /^[+-]?\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isSafeInteger(number) || number < numeric.min || number > numeric.max) throw SqsErrors.invalidAttributeValue(name);
     return String(number);
   }

@@ -5,6 +5,7 @@ import { MoveTasks } from './move-tasks';
 import { SqsQueue, type SendInput, type StoredMessage } from './queue';
 import { parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
 import { addPermission, removePermission } from './queue-permissions';
+import { validateQueueName } from './queue-name';
 import { QueueTags } from './queue-tags';
 
 export interface SqsServiceOptions {
@@ -20,8 +21,6 @@ export interface SqsServiceOptions {
 type Input = Record<string, unknown>;
 type Output = Record<string, unknown>;
 
-const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
-const FIFO_QUEUE_NAME = /^[A-Za-z0-9_-]{1,75}\.fifo$/;
 /** A deleted queue's name, and a purged queue, are held for 60 s (CreateQueue, PurgeQueue API reference). */
 const HOLD_MS = 60_000;
 
@@ -230,15 +229,8 @@ export class SqsService {
    * (QueueAlreadyExists naming the first that differs); a name deleted less than 60 s ago is held.
    */
   createQueue(rawName: unknown, attributes: Input, tags?: unknown): SqsQueue {
-    if (typeof rawName !== 'string' || rawName === '') throw SqsErrors.missingParameter('QueueName');
     const fifo = attributes !== null && typeof attributes === 'object' && String(attributes['FifoQueue']).toLowerCase() === 'true';
-    if (!(fifo ? FIFO_QUEUE_NAME : QUEUE_NAME).test(rawName)) {
-      throw SqsErrors.invalidParameterValue(
-        fifo
-          ? 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.'
-          : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
-      );
-    }
+    validateQueueName(rawName, fifo);
     const given = validateQueueAttributes(attributes, { creating: true, fifo });
     this.checkRedriveTarget(attributes, fifo);
     const existing = this.queues.get(rawName);
