@@ -1,5 +1,6 @@
 import { SqsErrors } from './errors';
 import { md5, md5OfMessageAttributes, messageBytes, validateSystemAttributes, type MessageAttributes } from './message-attributes';
+import { validateFifoId } from './message-ids';
 import type { Received, SendInput, SendResult, SqsQueue } from './queue';
 
 /**
@@ -122,6 +123,8 @@ export interface ReceiveOptions {
   /** System attribute names asked for (AttributeNames and MessageSystemAttributeNames together). */
   readonly systemNames: readonly string[];
   readonly attributeNames: readonly string[];
+  /** FIFO queues: a retry with the same id answers the same messages. */
+  readonly attemptId: string | undefined;
 }
 
 export function receiveOptions(input: Input): ReceiveOptions {
@@ -134,6 +137,7 @@ export function receiveOptions(input: Input): ReceiveOptions {
     waitSeconds,
     systemNames: [...stringList(input['AttributeNames']), ...stringList(input['MessageSystemAttributeNames'])],
     attributeNames: stringList(input['MessageAttributeNames']),
+    attemptId: input['ReceiveRequestAttemptId'] === undefined || input['ReceiveRequestAttemptId'] === null ? undefined : validateFifoId(input['ReceiveRequestAttemptId'], 'ReceiveRequestAttemptId'),
   };
 }
 

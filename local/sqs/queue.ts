@@ -112,6 +112,8 @@ export class SqsQueue {
   /** FIFO queues: each message group's live messages in sequence order. */
   private readonly groups = new Map<string, StoredMessage[]>();
   private availableCounter = 0;
+  /** FIFO receives by ReceiveRequestAttemptId, for five minutes. */
+  private readonly attempts = new Map<string, { received: Received[]; expiresAt: number }>();
   /**
    * DeduplicationScope messageGroup, as the queue was created: changing the attribute later does not
    * change how sends are deduplicated (test_fifo_change_to_high_throughput_after_creation,
@@ -251,7 +253,8 @@ export class SqsQueue {
    * Receives up to `max` messages. With `waitSeconds` > 0 and nothing available, waits (on the
    * clock) until a message arrives or the wait ends: long polling that answers as soon as it can.
    */
-  receive(max: number, visibilityTimeout: number | undefined, waitSeconds: number): Promise<Received[]> {
+  receive(max: number, visibilityTimeout: number | undefined, waitSeconds: number, attemptId?: string): Promise<Received[]> {
+    if (attemptId !== undefined && this.fifo) return this.receiveAttempt(attemptId, max, visibilityTimeout, waitSeconds);
     const now = this.take(max, visibilityTimeout);
     if (now.length > 0 || waitSeconds <= 0) return Promise.resolve(now);
     return new Promise((resolve) => {
@@ -265,6 +268,29 @@ export class SqsQueue {
       }
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * A FIFO receive with a ReceiveRequestAttemptId: retried within five minutes while none of its
+   * messages was deleted or changed visibility, it answers the same messages and receipt handles, and
+   * their visibility timeout starts again (ReceiveMessage API reference).
+   */
+  private async receiveAttempt(attemptId: string, max: number, visibilityTimeout: number | undefined, waitSeconds: number): Promise<Received[]> {
+    const now = this.host.clock.now();
+    for (const [id, attempt] of this.attempts) if (attempt.expiresAt <= now) this.attempts.delete(id);
+    const earlier = this.attempts.get(attemptId);
+    if (earlier !== undefined && earlier.received.every(({ message, receiptHandle }) => this.holds(message, receiptHandle))) {
+      const timeout = visibilityTimeout ?? this.visibilityTimeoutSeconds;
+      for (const { message } of earlier.received) {
+        message.timer?.cancel();
+        if (timeout === 0) this.expireVisibility(message);
+        else message.timer = this.host.clock.after(timeout * 1000, () => this.expireVisibility(message));
+      }
+      return earlier.received;
+    }
+    const received = await this.receive(max, visibilityTimeout, waitSeconds);
+    this.attempts.set(attemptId, { received, expiresAt: this.host.clock.now() + DEDUP_INTERVAL_MS });
+    return received;
   }
 
   /** Abandons a long poll whose client went away. */
@@ -284,7 +310,13 @@ export class SqsQueue {
   take(max: number, visibilityTimeout?: number): Received[] {
     const out: Received[] = [];
     const timeout = visibilityTimeout ?? this.visibilityTimeoutSeconds;
-    const pick = (message: StoredMessage) => out.push(this.markInflight(message, timeout));
+    const now = this.host.clock.now();
+    // A message past its retention period is never received, though the periodic sweep has not yet
+    // removed it (test_message_retention).
+    const pick = (message: StoredMessage) => {
+      if (this.expired(message, now)) this.remove(message, true);
+      else out.push(this.markInflight(message, timeout));
+    };
     if (this.fifo) {
       // A group is available when its first message is visible; the group whose first message became
       // visible earliest is served first, as many of its messages in order as are visible, up to the
@@ -293,7 +325,7 @@ export class SqsQueue {
       for (const group of this.groups.values()) if (group[0]?.state === 'ready') available.push(group);
       available.sort((a, b) => a[0]!.availableSeq - b[0]!.availableSeq);
       for (const group of available) {
-        for (const message of group) {
+        for (const message of [...group]) {
           if (out.length >= max || message.state !== 'ready') break;
           pick(message);
         }
@@ -422,7 +454,8 @@ export class SqsQueue {
     this.notify();
   }
 
-  private remove(message: StoredMessage): void {
+  /** Deletes a message; `quietly` (within a receive) tells no one, as the receive's answer will. */
+  private remove(message: StoredMessage, quietly = false): void {
     if (message.state === 'deleted') return;
     if (message.state === 'inflight') {
       this.counts.inflight--;
@@ -431,12 +464,15 @@ export class SqsQueue {
     message.state = 'deleted';
     message.timer?.cancel();
     this.messages.delete(message.id);
-    if (this.fifo) {
-      this.leaveGroup(message);
-      this.notify();
-    } else {
-      this.host.changed(this);
-    }
+    if (this.fifo) this.leaveGroup(message);
+    if (quietly) return;
+    if (this.fifo) this.notify();
+    else this.host.changed(this);
+  }
+
+  /** Past the queue's MessageRetentionPeriod, counted from when the message was first sent. */
+  private expired(message: StoredMessage, now: number): boolean {
+    return message.sentAt + Number(this.attributes['MessageRetentionPeriod']) * 1000 <= now;
   }
 
   /** Takes a message out of its FIFO group; an emptied group is forgotten. */
@@ -477,8 +513,8 @@ export class SqsQueue {
     if (this.sweepTimer !== undefined || this.deleted) return;
     this.sweepTimer = this.host.clock.after(SWEEP_INTERVAL_MS, () => {
       this.sweepTimer = undefined;
-      const oldest = this.host.clock.now() - Number(this.attributes['MessageRetentionPeriod']) * 1000;
-      for (const message of [...this.messages.values()]) if (message.sentAt < oldest) this.remove(message);
+      const now = this.host.clock.now();
+      for (const message of [...this.messages.values()]) if (this.expired(message, now)) this.remove(message);
       this.pruneDedup(this.host.clock.now());
       if (this.messages.size > 0) this.armSweep();
     });

@@ -166,7 +166,7 @@ export class SqsService {
       const queue = this.queueByUrl(input['QueueUrl']);
       const options = receiveOptions(input);
       const wait = options.waitSeconds ?? Number(queue.settableAttributes['ReceiveMessageWaitTimeSeconds'] ?? 0);
-      return receiveResult(await queue.receive(options.max, options.visibilityTimeout, wait), options);
+      return receiveResult(await queue.receive(options.max, options.visibilityTimeout, wait, options.attemptId), options);
     },
     DeleteMessage: (input) => {
       this.queueByUrl(input['QueueUrl']).delete(requireString(input, 'ReceiptHandle'), { failIfExpired: true });
