@@ -5,6 +5,7 @@ import { AwsError } from '../aws-error';
 import type { SqsService } from '../sqs/sqs-service';
 import { Archives } from './archives';
 import { putPermission, removePermission, type BusPolicy } from './bus-policy';
+import { Connections } from './connections';
 import { BUS_NAME_PATTERN, ConstraintCheck, NAME_PATTERN } from './constraints';
 import { Deliveries, DeliveryError, type DeliveryFault, type DeliveryTarget } from './delivery';
 import { EventsErrors } from './errors';
@@ -85,6 +86,7 @@ export class EventBridgeService {
   readonly deliveries: Deliveries;
   readonly archives: Archives;
   private readonly tags = new TagStore();
+  private readonly connections: Connections;
   private readonly senders = new Map<string, TargetSender>();
   /** Counts: PutEvents entries accepted, matched deliveries, requests per operation. */
   readonly metrics = { entries: 0, failedEntries: 0, matched: 0, requests: new Map<string, number>() };
@@ -100,6 +102,7 @@ export class EventBridgeService {
       ...(options.log === undefined ? {} : { log: options.log }),
     });
     this.archives = new Archives(this, options.clock);
+    this.connections = new Connections(options.clock, { region: options.region, accountId: options.accountId });
     this.createBus('default');
   }
 
@@ -229,6 +232,17 @@ export class EventBridgeService {
     DescribeReplay: (input) => this.archives.describeReplay(input),
     ListReplays: (input) => this.archives.listReplays(input),
     CancelReplay: (input) => this.archives.cancelReplay(input),
+    CreateConnection: (input) => this.connections.createConnection(input),
+    DescribeConnection: (input) => this.connections.describeConnection(input),
+    ListConnections: (input) => this.connections.listConnections(input),
+    UpdateConnection: (input) => this.connections.updateConnection(input),
+    DeleteConnection: (input) => this.connections.deleteConnection(input),
+    DeauthorizeConnection: (input) => this.connections.deauthorizeConnection(input),
+    CreateApiDestination: (input) => this.connections.createApiDestination(input),
+    DescribeApiDestination: (input) => this.connections.describeApiDestination(input),
+    ListApiDestinations: (input) => this.connections.listApiDestinations(input),
+    UpdateApiDestination: (input) => this.connections.updateApiDestination(input),
+    DeleteApiDestination: (input) => this.connections.deleteApiDestination(input),
     TagResource: (input) => (this.tags.tag(this.taggable(input['ResourceARN']), input['Tags']), {}),
     UntagResource: (input) => (this.tags.untag(this.taggable(input['ResourceARN']), input['TagKeys']), {}),
     ListTagsForResource: (input) => ({ Tags: this.tags.list(this.taggable(input['ResourceARN'])) }),
