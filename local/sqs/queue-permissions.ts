@@ -20,6 +20,13 @@ interface Policy {
 }
 
 const LABEL = /^[A-Za-z0-9_-]{1,80}$/;
+/** What AddPermission may grant: SQS's operations, or `*` (API reference, AddPermission Actions). */
+const ACTIONS = new Set([
+  '*', 'AddPermission', 'CancelMessageMoveTask', 'ChangeMessageVisibility', 'ChangeMessageVisibilityBatch', 'CreateQueue', 'DeleteMessage',
+  'DeleteMessageBatch', 'DeleteQueue', 'GetQueueAttributes', 'GetQueueUrl', 'ListDeadLetterSourceQueues', 'ListMessageMoveTasks',
+  'ListQueueTags', 'ListQueues', 'PurgeQueue', 'ReceiveMessage', 'RemovePermission', 'SendMessage', 'SendMessageBatch', 'SetQueueAttributes',
+  'StartMessageMoveTask', 'TagQueue', 'UntagQueue',
+]);
 
 /** The queue's policy text after AddPermission. */
 export function addPermission(policyText: string | undefined, input: Record<string, unknown>, queueArn: string): string {
@@ -30,6 +37,11 @@ export function addPermission(policyText: string | undefined, input: Record<stri
     throw SqsErrors.invalidParameterValue(
       `Value ${label} for parameter Label is invalid. Reason: Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.`,
     );
+  }
+  for (const action of actions) {
+    if (!ACTIONS.has(action)) {
+      throw SqsErrors.invalidParameterValue(`Value SQS:${action} for parameter ActionName is invalid. Reason: Please refer to the appropriate WSDL for a list of valid actions. `);
+    }
   }
   const policy = parse(policyText) ?? { Version: '2008-10-17', Id: `${queueArn}/SQSDefaultPolicy`, Statement: [] };
   const statements = policy.Statement ?? [];
