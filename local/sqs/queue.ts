@@ -313,9 +313,12 @@ export class SqsQueue {
     const now = this.host.clock.now();
     // A message past its retention period is never received, though the periodic sweep has not yet
     // removed it (test_message_retention).
+    let removed = false;
     const pick = (message: StoredMessage) => {
-      if (this.expired(message, now)) this.remove(message, true);
-      else out.push(this.markInflight(message, timeout));
+      if (this.expired(message, now) || this.redriven(message)) {
+        this.remove(message, true);
+        removed = true;
+      } else out.push(this.markInflight(message, timeout));
     };
     if (this.fifo) {
       // A group is available when its first message is visible; the group whose first message became
@@ -340,6 +343,7 @@ export class SqsQueue {
     }
     // A visibility timeout of 0 counts as a receive but leaves the message visible at once.
     if (timeout === 0) for (const { message } of out) this.expireVisibility(message);
+    if (removed) this.host.changed(this);
     return out;
   }
 
@@ -428,14 +432,6 @@ export class SqsQueue {
   private expireVisibility(message: StoredMessage): void {
     if (message.state !== 'inflight') return;
     this.counts.inflight--;
-    // Received maxReceiveCount times and not deleted: it goes to the DLQ instead of back to the queue.
-    if (this.redrive !== undefined && message.receiveCount >= this.redrive.maxReceiveCount && this.host.deadLetter(this, message, this.redrive.deadLetterTargetArn)) {
-      message.state = 'deleted';
-      this.messages.delete(message.id);
-      if (this.fifo) this.leaveGroup(message);
-      this.notify();
-      return;
-    }
     this.counts.ready++;
     message.state = 'ready';
     message.availableSeq = ++this.availableCounter;
@@ -468,6 +464,17 @@ export class SqsQueue {
     if (quietly) return;
     if (this.fifo) this.notify();
     else this.host.changed(this);
+  }
+
+  /**
+   * A message already received maxReceiveCount times goes to the dead-letter queue when a receive
+   * would take it once more, instead of being received (SQS Developer Guide, dead-letter queues:
+   * test_dead_letter_queue_message_attributes received each message once, the next receives moved
+   * them). True when it was moved; a missing DLQ leaves it where it is.
+   */
+  private redriven(message: StoredMessage): boolean {
+    const policy = this.redrive;
+    return policy !== undefined && message.receiveCount >= policy.maxReceiveCount && this.host.deadLetter(this, message, policy.deadLetterTargetArn);
   }
 
   /** Past the queue's MessageRetentionPeriod, counted from when the message was first sent. */
