@@ -31,6 +31,8 @@ export function nodeOf(value: unknown): JsonNode {
  * parser (Jackson) gives for the common mistakes.
  */
 export function parsePatternJson(text: string): JsonNode {
+  // No JSON at all: AWS's compiler sees no object to start with.
+  if (text.trim() === '') return { kind: 'literal', value: null };
   return new Reader(text).value();
 }
 
@@ -40,6 +42,9 @@ export function throwSyntaxError(node: JsonNode): void {
   if (node.kind === 'array') node.items.forEach(throwSyntaxError);
   if (node.kind === 'object') node.entries.forEach(([, value]) => throwSyntaxError(value));
 }
+
+const LITERALS = new Map<string, { value: boolean | null }>([['true', { value: true }], ['false', { value: false }], ['null', { value: null }]]);
+const VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
 /** The value of an entry being read. */
 const PENDING: JsonNode = { kind: 'literal', value: null };
@@ -55,22 +60,21 @@ class Reader {
   value(): JsonNode {
     this.skipSpace();
     const ch = this.text[this.i];
-    if (ch === undefined) this.fail('No content to map due to end-of-input');
+    if (ch === undefined) this.fail('Unexpected end-of-input: expected a value');
     if (ch === '{') return this.object();
     if (ch === '[') return this.array();
     if (ch === '"') return { kind: 'string', value: this.string() };
     if (ch === '-' || (ch >= '0' && ch <= '9')) return this.number();
-    for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return { kind: 'literal', value };
-      }
-    }
     if (/[A-Za-z_$]/.test(ch)) {
       const token = /^[A-Za-z0-9_$]+/.exec(this.text.slice(this.i))![0];
-      this.fail(`Unrecognized token '${token}': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')`);
+      const literal = LITERALS.get(token);
+      if (literal !== undefined) {
+        this.i += token.length;
+        return { kind: 'literal', value: literal.value };
+      }
+      this.fail(`Unrecognized token '${token}': was expecting ${VALUES}`);
     }
-    this.fail(`Unexpected character (${describe(ch)}): expected a value`);
+    this.fail(`Unexpected character (${describe(ch)}): expected a valid value ${VALUES}`);
   }
 
   private object(): JsonNode {
