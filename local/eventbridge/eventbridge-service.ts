@@ -187,7 +187,8 @@ export class EventBridgeService {
       const bus = this.bus(input['EventBusName'] ?? 'default');
       const rule = bus.rules.get(requireString(input, 'Name'));
       if (rule === undefined) return {};
-      if (rule.targets.size > 0 && input['Force'] !== true) throw EventsErrors.validation("Rule can't be deleted since it has targets.");
+      // Force concerns only rules managed by an AWS service; it never deletes a rule with targets (API reference, DeleteRule).
+      if (rule.targets.size > 0) throw EventsErrors.validation("Rule can't be deleted since it has targets.");
       bus.rules.delete(rule.name);
       rule.schedule?.timer?.cancel();
       this.tags.drop(rule.arn);
