@@ -3,7 +3,7 @@ import { SqsErrors } from './errors';
 import { batchEntries, checkSendBatch, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
 import { MoveTasks } from './move-tasks';
 import { SqsQueue, type SendInput, type StoredMessage } from './queue';
-import { parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
+import { parseRedriveAllowPolicy, parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
 import { addPermission, removePermission } from './queue-permissions';
 import { validateQueueName } from './queue-name';
 import { QueueTags } from './queue-tags';
@@ -144,7 +144,7 @@ export class SqsService {
       const queue = this.queueByUrl(input['QueueUrl']);
       const attributes = (input['Attributes'] as Input | undefined) ?? {};
       validateQueueAttributes(attributes, { creating: false, fifo: queue.fifo });
-      this.checkRedriveTarget(attributes, queue.fifo);
+      this.checkRedriveTarget(attributes, queue);
       queue.setAttributes(attributes);
       return {};
     },
@@ -232,7 +232,7 @@ export class SqsService {
     const fifo = attributes !== null && typeof attributes === 'object' && String(attributes['FifoQueue']).toLowerCase() === 'true';
     validateQueueName(rawName, fifo);
     const given = validateQueueAttributes(attributes, { creating: true, fifo });
-    this.checkRedriveTarget(attributes, fifo);
+    this.checkRedriveTarget(attributes, { arn: this.arnOf(rawName), fifo });
     const existing = this.queues.get(rawName);
     if (existing !== undefined) {
       const current = existing.settableAttributes;
@@ -265,17 +265,24 @@ export class SqsService {
   }
 
   /**
-   * A redrive policy (already validated) must name an existing queue of the source's type (API
-   * reference: the dead-letter queue of a FIFO queue must be a FIFO queue); the error quotes the
-   * policy as given.
+   * A redrive policy (already validated) must name an existing queue of the source's type that lets
+   * the source use it (API reference: the dead-letter queue of a FIFO queue must be a FIFO queue; the
+   * target's RedriveAllowPolicy denyAll admits no source, byQueue only those listed); the error
+   * quotes the policy as given.
    */
-  private checkRedriveTarget(attributes: Input, fifo: boolean): void {
+  private checkRedriveTarget(attributes: Input, source: { arn: string; fifo: boolean }): void {
     const text = attributes['RedrivePolicy'];
     if (typeof text !== 'string' || text === '') return;
     const target = this.findByArn(parseRedrivePolicy(text).deadLetterTargetArn);
     const invalid = (reason: string) => SqsErrors.invalidParameterValue(`Value ${text} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
     if (target === undefined) throw invalid('Dead letter target does not exist.');
-    if (target.fifo !== fifo) throw invalid('Dead-letter queue type must match the source queue type.');
+    if (target.fifo !== source.fifo) throw invalid('Dead-letter queue type must match the source queue type.');
+    const allow = target.settableAttributes['RedriveAllowPolicy'];
+    if (allow === undefined) return;
+    const { redrivePermission, sourceQueueArns } = parseRedriveAllowPolicy(allow);
+    if (redrivePermission === 'denyAll' || (redrivePermission === 'byQueue' && !(sourceQueueArns ?? []).includes(source.arn))) {
+      throw invalid(`Queue ${target.arn} does not allow ${source.arn} to use it as a dead-letter queue.`);
+    }
   }
 
   private deadLetter(source: SqsQueue, message: StoredMessage, targetArn: string): boolean {
