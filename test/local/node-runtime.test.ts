@@ -1,8 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { chooseNode, installedNodes, nodeExecutableFor, platformPackages, runtimeMajor, UnsupportedRuntimeError, versionMajor, type NodeInstallation } from '../../local/lambda/node-runtime';
 
 const node = (version: string, origin = `from the npm package node-${version}`): NodeInstallation => ({ executable: `/opt/node-${version}/bin/node`, version, origin });
+
+/** Whether `npm install` brought a Node platform package here (none exists for Apple silicon). */
+const packageInstalled = platformPackages().some((name) => {
+  try {
+    return require.resolve(`${name}/package.json`) !== '';
+  } catch {
+    return false;
+  }
+});
 
 describe('the Node a Lambda runtime runs on', () => {
   it('reads the Node major a runtime names, and nothing from other runtimes', () => {
@@ -65,6 +75,12 @@ describe('the Node a Lambda runtime runs on', () => {
 
     // Assess
     expect(installedNodes()[0]).toEqual({ executable: process.execPath, version: process.versions.node, origin: 'running the local cloud' });
+    expect(printed.stdout.trim()).toMatch(/^v22\./);
+  });
+
+  // The tooling too: npm links the package's `node` bin, first on the PATH of `npm run` and `npx`.
+  (packageInstalled ? it : it.skip)('runs the project\'s npm scripts and npx on the Node 22 of the platform package', () => {
+    const printed = spawnSync('npm', ['exec', '--', 'node', '--version'], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), shell: process.platform === 'win32' });
     expect(printed.stdout.trim()).toMatch(/^v22\./);
   });
 });
