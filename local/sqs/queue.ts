@@ -24,6 +24,8 @@ export interface StoredMessage {
   deadLetterSourceArn?: string;
   receiveCount: number;
   firstReceiveAt?: number;
+  /** When the receive that holds it in flight took it: its visibility may last 12 hours from then. */
+  receivedAt?: number;
   state: 'delayed' | 'ready' | 'inflight' | 'deleted';
   /**
    * When the message last became visible, as a queue-wide counter: FIFO queues serve the message
@@ -78,6 +80,7 @@ interface Waiter {
 
 const DEDUP_INTERVAL_MS = 5 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
+const MAX_VISIBILITY_MS = 43_200_000;
 
 /** What a queue asks of the service that owns it. */
 export interface QueueHost {
@@ -381,6 +384,12 @@ export class SqsQueue {
     if (message === undefined || message.state === 'deleted') throw SqsErrors.messageNotAvailableForVisibilityChange(receiptHandle);
     if (this.fifo && !this.holds(message, receiptHandle)) throw SqsErrors.receiptHandleExpired(receiptHandle);
     if (message.state !== 'inflight') return;
+    // Extending never reaches past 12 hours from the receive (Developer Guide, visibility timeout).
+    if (this.host.clock.now() - (message.receivedAt ?? 0) + visibilityTimeout * 1000 > MAX_VISIBILITY_MS) {
+      throw SqsErrors.invalidParameterValue(
+        `Value ${visibilityTimeout} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]`,
+      );
+    }
     message.timer?.cancel();
     if (visibilityTimeout === 0) this.expireVisibility(message);
     else message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
@@ -425,6 +434,7 @@ export class SqsQueue {
     message.receiveCount++;
     message.generation++;
     message.firstReceiveAt ??= now;
+    message.receivedAt = now;
     if (visibilityTimeout > 0) message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
     return { message, receiptHandle: encodeHandle(this.name, message) };
   }
