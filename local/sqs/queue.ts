@@ -188,7 +188,8 @@ export class SqsQueue {
     const now = this.host.clock.now();
     let delaySeconds = input.delaySeconds ?? Number(this.attributes['DelaySeconds']);
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
-      throw SqsErrors.invalidParameterValue(`Value ${String(input.delaySeconds)} for parameter DelaySeconds is invalid. Reason: must be between 0 and 900, if provided.`);
+      // AWS's wording, as quoted in aws-samples/amazon-sqs-dlq-replay-backoff#8.
+      throw SqsErrors.invalidParameterValue(`Value ${String(input.delaySeconds)} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 and <= 900.`);
     }
     if (input.groupId !== undefined) validateFifoId(input.groupId, 'MessageGroupId');
     if (input.dedupId !== undefined) validateFifoId(input.dedupId, 'MessageDeduplicationId');
