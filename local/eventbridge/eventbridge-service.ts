@@ -198,13 +198,19 @@ export class EventBridgeService {
     DisableRule: (input) => ((this.rule(input).state = 'DISABLED'), {}),
     PutTargets: (input) => this.putTargets(input),
     RemoveTargets: (input) => {
-      const rule = this.rule({ Name: input['Rule'], EventBusName: input['EventBusName'] });
-      const ids = (input['Ids'] as unknown[] | undefined) ?? [];
-      const FailedEntries: Output[] = [];
-      for (const id of ids) {
-        if (!rule.targets.delete(String(id))) FailedEntries.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${String(id)} not found.` });
+      const check = new ConstraintCheck();
+      if (check.required(input['Rule'], 'rule')) check.text(input['Rule'], 'rule', { pattern: NAME_PATTERN, min: 1, max: 64 });
+      const ids = input['Ids'];
+      if (check.required(ids, 'ids') && Array.isArray(ids)) {
+        if (ids.length === 0 || ids.length > 100) check.fail(`[${ids.join(', ')}]`, 'ids', `Member must have length ${ids.length === 0 ? 'greater than or equal to 1' : 'less than or equal to 100'}`);
+        for (const [index, id] of ids.entries()) check.text(id, `ids.${index + 1}.member`, { pattern: NAME_PATTERN, min: 1, max: 64 });
       }
-      return { FailedEntryCount: FailedEntries.length, FailedEntries };
+      check.throwIfFailed();
+      const rule = this.rule({ Name: input['Rule'], EventBusName: input['EventBusName'] });
+      // An id the rule does not have is no failure: removal is idempotent, and the API reference names
+      // only ConcurrentModificationException as a reason for a failed entry.
+      for (const id of ids as unknown[]) rule.targets.delete(String(id));
+      return { FailedEntryCount: 0, FailedEntries: [] };
     },
     ListTargetsByRule: (input) => {
       const rule = this.rule({ Name: input['Rule'], EventBusName: input['EventBusName'] });

@@ -30,7 +30,10 @@ const SQS_OPERATIONS = [
 const EVENTS_OPERATIONS = [
   'CreateEventBus', 'DeleteEventBus', 'DescribeEventBus', 'ListEventBuses', 'PutRule', 'DescribeRule', 'ListRules', 'DeleteRule', 'EnableRule',
   'DisableRule', 'PutTargets', 'RemoveTargets', 'ListTargetsByRule', 'PutEvents', 'TestEventPattern', 'CreateArchive', 'DescribeArchive',
-  'ListArchives', 'DeleteArchive', 'StartReplay', 'DescribeReplay',
+  'ListArchives', 'DeleteArchive', 'StartReplay', 'DescribeReplay', 'UpdateArchive', 'ListReplays', 'CancelReplay', 'ListRuleNamesByTarget',
+  'PutPermission', 'RemovePermission', 'TagResource', 'UntagResource', 'ListTagsForResource', 'CreateConnection', 'DescribeConnection',
+  'ListConnections', 'UpdateConnection', 'DeleteConnection', 'CreateApiDestination', 'DescribeApiDestination', 'ListApiDestinations',
+  'UpdateApiDestination', 'DeleteApiDestination',
 ];
 const QUEUE = 'http://127.0.0.1/000000000000/fuzz';
 /** Values of every wrong kind for every field the operations read. */
@@ -39,6 +42,7 @@ const FIELDS = [
   'QueueName', 'QueueUrl', 'Attributes', 'AttributeNames', 'MessageBody', 'MessageAttributes', 'Entries', 'ReceiptHandle', 'VisibilityTimeout',
   'MaxNumberOfMessages', 'WaitTimeSeconds', 'DelaySeconds', 'SourceArn', 'TaskHandle', 'MaxResults', 'Name', 'EventBusName', 'EventPattern',
   'Rule', 'Targets', 'Ids', 'Event', 'ArchiveName', 'EventSourceArn', 'ReplayName', 'EventStartTime', 'EventEndTime', 'Destination', 'Limit', 'NextToken',
+  'ScheduleExpression', 'ResourceARN', 'Tags', 'TagKeys', 'StatementId', 'Principal', 'Policy', 'AuthorizationType', 'AuthParameters', 'ConnectionArn',
 ];
 
 describe.each([
