@@ -16,6 +16,8 @@ export interface PatternCase {
   pattern: unknown;
   event: unknown;
   awsError?: { code: string; message: string };
+  /** How AWS answered: `TestEventPattern`, or `PutEvents->Rule->SQS` (the event delivered or not). */
+  via?: string;
 }
 
 /** A rule with one SQS target shaped by an InputPath or InputTransformer, and what AWS delivered. */

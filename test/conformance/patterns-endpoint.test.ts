@@ -30,6 +30,27 @@ describe('TestEventPattern conformance', () => {
   });
 });
 
+describe('patterns AWS applied to events put on a bus', () => {
+  const delivered = patternCases().filter((c) => c.via === 'PutEvents->Rule->SQS');
+
+  it.each(delivered.map((c, i) => [c.name, c, i] as const))('%s', async (_name, testCase, index) => {
+    // Prepare: the case's pattern on a rule of its own bus, with an SQS target.
+    const name = `routed-${index}`;
+    const queueUrl = (await env.sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+    await env.events.send(new CreateEventBusCommand({ Name: name }));
+    await env.events.send(new PutRuleCommand({ Name: name, EventBusName: name, EventPattern: testCase.patternJson }));
+    await env.events.send(new PutTargetsCommand({ Rule: name, EventBusName: name, Targets: [{ Id: name, Arn: `arn:aws:sqs:us-east-1:000000000000:${name}` }] }));
+    const event = testCase.event as { source: string; 'detail-type': string; detail: unknown };
+
+    // Act
+    await env.events.send(new PutEventsCommand({ Entries: [{ EventBusName: name, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) }] }));
+    const received = await env.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: testCase.expected === 'match' ? 5 : 0 }));
+
+    // Assess
+    expect(received.Messages ?? []).toHaveLength(testCase.expected === 'match' ? 1 : 0);
+  });
+});
+
 /** Placeholders the cases use for values AWS generated (and for the names of the case's bus and rule). */
 function normalize(text: string, names: { id: string; bus: string; rule: string }): string {
   return text
