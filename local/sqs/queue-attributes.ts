@@ -46,6 +46,7 @@ export const QUEUE_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
   ...REMOVABLE,
 ]);
 
+/** Where a queue's messages go after `maxReceiveCount` receives. */
 export interface RedrivePolicy {
   deadLetterTargetArn: string;
   maxReceiveCount: number;
@@ -166,34 +167,35 @@ export function parseRedrivePolicy(text: string): RedrivePolicy {
   return { deadLetterTargetArn: arn, maxReceiveCount };
 }
 
+/** Which source queues may name a queue as their dead-letter queue. */
 export interface RedriveAllowPolicy {
   redrivePermission: 'allowAll' | 'denyAll' | 'byQueue';
   sourceQueueArns?: string[];
 }
 
-/** Parses a RedriveAllowPolicy attribute (API reference: allowAll, denyAll, or byQueue with 1 to 10 source ARNs). */
+/**
+ * Parses a RedriveAllowPolicy attribute (API reference: allowAll, denyAll, or byQueue with 1 to 10
+ * source ARNs, which only byQueue takes); refused as a bad RedrivePolicy is, quoting it.
+ */
 export function parseRedriveAllowPolicy(text: string): RedriveAllowPolicy {
-  let policy: Record<string, unknown>;
+  const invalid = (reason: string) => SqsErrors.invalidParameterValue(`Value ${text} for parameter RedriveAllowPolicy is invalid. Reason: ${reason}`);
+  let policy: unknown;
   try {
-    policy = JSON.parse(text) as Record<string, unknown>;
+    policy = JSON.parse(text);
   } catch {
-    throw SqsErrors.invalidAttributeValue('RedriveAllowPolicy', `Redrive allow policy is not a valid JSON map: ${text}`);
+    throw invalid('Redrive allow policy is not a valid JSON map.');
   }
-  const permission = policy?.['redrivePermission'];
-  const arns = policy?.['sourceQueueArns'];
-  if (permission !== 'allowAll' && permission !== 'denyAll' && permission !== 'byQueue') {
-    throw SqsErrors.invalidAttributeValue('RedriveAllowPolicy', `Value ${text} for parameter RedriveAllowPolicy is invalid. Reason: Invalid value for redrivePermission.`);
+  if (policy === null || typeof policy !== 'object' || Array.isArray(policy)) throw invalid('Redrive allow policy is not a valid JSON map.');
+  const { redrivePermission: permission, sourceQueueArns: arns } = policy as Record<string, unknown>;
+  if (permission !== 'allowAll' && permission !== 'denyAll' && permission !== 'byQueue') throw invalid('Invalid value for redrivePermission.');
+  if (permission !== 'byQueue') {
+    if (arns !== undefined) throw invalid('sourceQueueArns can be specified only when redrivePermission is byQueue.');
+    return { redrivePermission: permission };
   }
-  if (permission === 'byQueue') {
-    if (!Array.isArray(arns) || arns.length === 0 || arns.length > 10 || !arns.every((arn) => typeof arn === 'string')) {
-      throw SqsErrors.invalidAttributeValue('RedriveAllowPolicy', `Value ${text} for parameter RedriveAllowPolicy is invalid. Reason: Invalid value for sourceQueueArns.`);
-    }
-    return { redrivePermission: permission, sourceQueueArns: arns as string[] };
+  if (!Array.isArray(arns) || arns.length === 0 || arns.length > 10 || !arns.every((arn) => typeof arn === 'string')) {
+    throw invalid('Invalid value for sourceQueueArns.');
   }
-  if (arns !== undefined) {
-    throw SqsErrors.invalidAttributeValue('RedriveAllowPolicy', `Value ${text} for parameter RedriveAllowPolicy is invalid. Reason: sourceQueueArns can be specified only when redrivePermission is byQueue.`);
-  }
-  return { redrivePermission: permission };
+  return { redrivePermission: permission, sourceQueueArns: arns as string[] };
 }
 
 function validateRedriveAllowPolicy(text: string): string {
