@@ -34,6 +34,9 @@ export const SqsErrors = {
   invalidMessageContents: (reason: string) => sqsError('InvalidMessageContents', 'InvalidMessageContents', reason),
   receiptHandleIsInvalid: (handle: string) =>
     sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`),
+  /** A well-formed handle of another queue (as AWS answered in aws/aws-sdk-java-v2#3101). */
+  receiptHandleOfOtherQueue: (handle: string) =>
+    sqsError('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', `The receipt handle "${handle}" is not valid for this queue.`),
   /** A FIFO receipt handle used after its visibility timeout (test_fifo_delete_after_visibility_timeout). */
   receiptHandleExpired: (handle: string) =>
     sqsError('InvalidParameterValueException', 'InvalidParameterValue', `Value ${handle} for parameter ReceiptHandle is invalid. Reason: The receipt handle has expired.`),

@@ -522,7 +522,8 @@ export class SqsQueue {
 
   private fromHandle(receiptHandle: string): StoredMessage | undefined {
     const decoded = decodeHandle(receiptHandle);
-    if (decoded === undefined || decoded.queue !== this.name) throw SqsErrors.receiptHandleIsInvalid(receiptHandle);
+    if (decoded === undefined) throw SqsErrors.receiptHandleIsInvalid(receiptHandle);
+    if (decoded.queue !== this.name) throw SqsErrors.receiptHandleOfOtherQueue(receiptHandle);
     return this.messages.get(decoded.id);
   }
 
