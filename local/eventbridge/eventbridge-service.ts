@@ -364,10 +364,13 @@ export class EventBridgeService {
       rule.schedule = { expression, parsed: schedule };
       this.armSchedule(bus, rule);
     }
+    // PutRule replaces the rule: what a request leaves out is cleared, not kept (API reference, PutRule).
     const description = optionalString(input, 'Description');
-    if (description !== undefined) rule.description = description;
+    if (description === undefined) delete rule.description;
+    else rule.description = description;
     const roleArn = optionalString(input, 'RoleArn');
-    if (roleArn !== undefined) rule.roleArn = roleArn;
+    if (roleArn === undefined) delete rule.roleArn;
+    else rule.roleArn = roleArn;
     // Tags are set when the rule is created; PutRule on an existing rule leaves its tags alone.
     if (existing === undefined && input['Tags'] !== undefined) this.tags.tag(rule.arn, input['Tags']);
     bus.rules.set(name, rule);
