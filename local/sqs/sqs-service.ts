@@ -206,7 +206,11 @@ export class SqsService {
       return { queueUrls: page.map((name) => this.urlOf(name)), ...(NextToken === undefined ? {} : { NextToken }) };
     },
     StartMessageMoveTask: (input) => ({ TaskHandle: this.moveTasks.start(input) }),
-    ListMessageMoveTasks: (input) => ({ Results: this.moveTasks.list(input) }),
+    ListMessageMoveTasks: (input) => {
+      const results = this.moveTasks.list(input);
+      // AWS leaves out empty lists in SQS's JSON answers (Messages, Failed, QueueUrls).
+      return results.length === 0 ? {} : { Results: results };
+    },
     CancelMessageMoveTask: (input) => ({ ApproximateNumberOfMessagesMoved: this.moveTasks.cancel(input) }),
     TagQueue: (input) => (this.tags.tag(this.queueByUrl(input['QueueUrl']), input['Tags']), {}),
     UntagQueue: (input) => (this.tags.untag(this.queueByUrl(input['QueueUrl']), input['TagKeys']), {}),
