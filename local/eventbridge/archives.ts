@@ -239,7 +239,8 @@ export class Archives {
   /** CancelReplay: an active replay answers CANCELLING at once, and is CANCELLED when its work next comes up (recorded on AWS: test_start_list_describe_canceled_replay). */
   cancelReplay(input: Input): Output {
     const replay = this.replay(requireName(input, 'ReplayName'));
-    if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') throw EventsErrors.illegalStatus(`Replay ${replay.name} is not running.`);
+    // The API reference's words for IllegalStatusException.
+    if (replay.state !== 'STARTING' && replay.state !== 'RUNNING') throw EventsErrors.illegalStatus('An error occurred because a replay can be canceled only when the state is Running or Starting.');
     replay.state = 'CANCELLING';
     return { ReplayArn: replay.arn, State: replay.state };
   }

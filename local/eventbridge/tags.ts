@@ -1,3 +1,4 @@
+import { ConstraintCheck } from './constraints';
 import { EventsErrors } from './errors';
 
 export interface Tag {
@@ -36,11 +37,15 @@ export class TagStore {
   }
 }
 
+/** Tags as the API model constrains them: a key of 1-128 characters and a value of at most 256, both required. */
 function parseTags(tags: unknown): Tag[] {
   if (!Array.isArray(tags)) throw EventsErrors.validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
-  return tags.map((tag: unknown) => {
-    const { Key, Value } = (tag ?? {}) as Partial<Tag>;
-    if (typeof Key !== 'string' || typeof Value !== 'string') throw EventsErrors.validation('Each tag needs a Key and a Value.');
-    return { Key, Value };
-  });
+  const check = new ConstraintCheck();
+  for (const [index, tag] of (tags as Array<Partial<Tag> | null>).entries()) {
+    const at = `tags.${index + 1}.member`;
+    if (check.required(tag?.Key, `${at}.key`)) check.text(tag?.Key, `${at}.key`, { min: 1, max: 128 });
+    if (check.required(tag?.Value, `${at}.value`)) check.text(tag?.Value, `${at}.value`, { max: 256 });
+  }
+  check.throwIfFailed();
+  return (tags as Tag[]).map(({ Key, Value }) => ({ Key: String(Key), Value: String(Value) }));
 }
