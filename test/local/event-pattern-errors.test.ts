@@ -59,6 +59,11 @@ const invalid: Array<[string, string]> = [
   ['{"a": ["b"], "c": 1, "d": [', '"c" must be an object or an array'],
   ["{'a': ['b']}", "Unexpected character (''' (code 39)): was expecting double-quote to start field name"],
   ['{"a": [tru]}', "Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"],
+  // Read in one pass: a mistake seen before the text stops being JSON is the one named.
+  ['{"a": [{"prefix": [1, 2 3]}]}', 'prefix match pattern must be a string'],
+  ['{"a": [{"anything-but": {"foo": 3}]}', 'Unsupported anything-but pattern: foo'],
+  ['{"a": [{"numeric": ["=", 5 6]}]}', "Unexpected character ('6' (code 54)): was expecting comma to separate Array entries"],
+  ['{"a": [{"prefix": "x" "y"}]}', "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"],
 ];
 
 describe('InvalidEventPatternException reasons', () => {

@@ -1,7 +1,7 @@
 import { InvalidEventPatternError } from './errors';
 import { mergeMembership, planName, valuesAt, type FoundValue, type Membership, type NamePlan } from './event-fields';
 import { compileFieldValues, type FieldPatterns } from './match-expressions';
-import { nodeOf, parsePatternJson, throwSyntaxError, type JsonNode } from './pattern-json';
+import { nodeOf, parsePatternJson, type JsonNode } from './pattern-json';
 import { wildcardComplexity } from './wildcard';
 
 /**
@@ -100,7 +100,7 @@ function readObject(rules: Array<Map<string, FieldPatterns>>, path: readonly str
     if (value.kind === 'object') {
       readObject(rules, [...path, key], value, insideOr);
     } else if (value.kind === 'array') {
-      const patterns = compileFieldValues(value.items.map(checked));
+      const patterns = compileFieldValues(value.items);
       if (rules.length === 0) rules.push(new Map());
       const name = [...path, key].join('.');
       for (const rule of rules) rule.set(name, patterns);
@@ -123,12 +123,6 @@ function readOr(rules: Array<Map<string, FieldPatterns>>, path: readonly string[
     rules.push(...forked);
   }
   if (value.items.length < 2) throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.');
-}
-
-/** A match expression is checked whole: a syntax error inside it is reported before its other mistakes. */
-function checked(node: JsonNode): JsonNode {
-  throwSyntaxError(node);
-  return node;
 }
 
 function throwIfError(node: JsonNode): void {

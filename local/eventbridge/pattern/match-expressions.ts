@@ -20,6 +20,27 @@ const fail = (reason: string): never => {
 };
 
 /**
+ * A node as AWS's one-pass reader reaches it: where the text stops being JSON, the syntax error is
+ * what it reports (a mistake found before that point is reported instead, by the code reading it).
+ */
+function read<T extends JsonNode | undefined>(node: T): T {
+  if (node?.kind === 'error') throw node.error;
+  return node;
+}
+
+/** Whether a list goes on past `count` items (reading the next one, as AWS does to find out). */
+function goesOn(items: readonly JsonNode[], count: number): boolean {
+  return read(items[count]) !== undefined;
+}
+
+/** Whether an object has a key after its first (reading it). */
+function hasSecondKey(entries: ReadonlyArray<readonly [string, JsonNode]>): boolean {
+  const second = entries[1];
+  if (second !== undefined) read(second[1]);
+  return second !== undefined;
+}
+
+/**
  * Compiles a field's array of values, in document order so that the first mistake is the one
  * reported. Plain values match exactly (numbers numerically; a string that is an IP address also
  * matches other spellings of that address); objects name one match type.
@@ -29,6 +50,7 @@ export function compileFieldValues(items: readonly JsonNode[]): FieldPatterns {
   const wildcards: Array<readonly WildcardToken[]> = [];
   let matchesAbsence = false;
   for (const item of items) {
+    read(item);
     switch (item.kind) {
       case 'object': {
         const expression = compileMatchExpression(item.entries);
@@ -62,10 +84,14 @@ type Expression = { test: ValueTest; wildcards: Array<readonly WildcardToken[]> 
 
 function compileMatchExpression(entries: ReadonlyArray<readonly [string, JsonNode]>): Expression {
   const first = entries[0];
-  if (first === undefined) return fail('Match expression name not found');
+  if (first === undefined || (first[0] === '' && first[1].kind === 'error')) {
+    read(first?.[1]);
+    return fail('Match expression name not found');
+  }
   const [type, operand] = first;
+  read(operand);
   const onlyKey = () => {
-    if (entries.length > 1) fail('Only one key allowed in match expression');
+    if (hasSecondKey(entries)) fail('Only one key allowed in match expression');
   };
   const plain = (test: ValueTest): Expression => ({ test, wildcards: [] });
   switch (type) {
@@ -94,7 +120,7 @@ function compileMatchExpression(entries: ReadonlyArray<readonly [string, JsonNod
     case 'numeric': {
       if (operand.kind !== 'array') fail('Value of numeric must be an array.');
       const test = compileNumeric(operand.kind === 'array' ? operand.items : []);
-      if (entries.length > 1) fail('Too many elements in numeric expression');
+      if (hasSecondKey(entries)) fail('Too many elements in numeric expression');
       return plain(test);
     }
     case 'cidr': {
@@ -110,7 +136,7 @@ function compileMatchExpression(entries: ReadonlyArray<readonly [string, JsonNod
     }
     case 'anything-but': {
       const expression = compileAnythingBut(operand);
-      if (entries.length > 1) fail('Too many elements in numeric expression');
+      if (hasSecondKey(entries)) fail('Too many elements in numeric expression');
       return expression;
     }
     default:
@@ -126,13 +152,16 @@ function stringOperand(operand: JsonNode, message: string): string {
 function compilePrefixOrSuffix(type: 'prefix' | 'suffix', operand: JsonNode): ValueTest {
   const atEdge = type === 'prefix' ? (v: string, text: string) => v.startsWith(text) : (v: string, text: string) => v.endsWith(text);
   if (operand.kind === 'object') {
-    const [first, ...rest] = operand.entries;
+    const first = operand.entries[0];
     const label = type === 'prefix' ? 'Prefix' : 'Suffix';
-    if (first === undefined) fail(`${label} expression name not found`);
+    if (first === undefined || (first[0] === '' && first[1].kind === 'error')) {
+      read(first?.[1]);
+      fail(`${label} expression name not found`);
+    }
     const [name, inner] = first!;
     if (name !== 'equals-ignore-case') fail(`Unsupported ${type} pattern: ${name}`);
-    const text = stringOperand(inner, 'equals-ignore-case match pattern must be a string').toLowerCase();
-    if (rest.length > 0) fail('Only one key allowed in match expression');
+    const text = stringOperand(read(inner), 'equals-ignore-case match pattern must be a string').toLowerCase();
+    if (hasSecondKey(operand.entries)) fail('Only one key allowed in match expression');
     return (v) => typeof v === 'string' && atEdge(v.toLowerCase(), text);
   }
   const text = stringOperand(operand, `${type} match pattern must be a string`);
@@ -165,35 +194,35 @@ type Comparison = '<' | '<=' | '>' | '>=' | '=';
  * upper bound `"<"|"<=", m` with n < m. AWS reads the list term by term; the messages follow it.
  */
 function compileNumeric(items: readonly JsonNode[]): ValueTest {
-  const operator = items[0];
+  const operator = read(items[0]);
   if (operator?.kind !== 'string') return fail(`Invalid member in numeric match: ${operator === undefined ? ']' : nodeText(operator)}`);
   const op = operator.value;
-  const value = items[1];
+  const value = read(items[1]);
   /** The bound's text; it is turned into a number once the whole list has been read, as AWS does. */
   const boundText = (label: string): string => (value?.kind === 'number' ? value.text : fail(`Value of ${label} must be numeric`));
   switch (op) {
     case '=': {
       const text = boundText('equals');
-      if (items.length > 2) fail('Too many elements in numeric expression');
+      if (goesOn(items, 2)) fail('Too many elements in numeric expression');
       const n = comparableNumber(text);
       return (v) => typeof v === 'number' && v === n;
     }
     case '<':
     case '<=': {
       const text = boundText(op);
-      if (items.length > 2) fail('Too many elements in numeric expression');
+      if (goesOn(items, 2)) fail('Too many elements in numeric expression');
       return rangeTest(undefined, { op, n: comparableNumber(text) });
     }
     case '>':
     case '>=': {
       const bottomText = boundText(op);
-      if (items.length === 2) return rangeTest({ op, n: comparableNumber(bottomText) }, undefined);
+      if (!goesOn(items, 2)) return rangeTest({ op, n: comparableNumber(bottomText) }, undefined);
       const upper = items[2]!;
       const upperOp = upper.kind === 'string' ? upper.value : fail(`Bad value in numeric range: ${nodeText(upper)}`);
       if (upperOp !== '<' && upperOp !== '<=') fail(`Bad numeric range operator: ${upperOp}`);
-      const topNode = items[3];
+      const topNode = read(items[3]);
       const topText = topNode?.kind === 'number' ? topNode.text : fail(`Value of ${upperOp} must be numeric`);
-      if (items.length > 4) fail('Too many terms in numeric range expression');
+      if (goesOn(items, 4)) fail('Too many terms in numeric range expression');
       const bottom = comparableNumber(bottomText);
       const top = comparableNumber(topText);
       if (!(bottom < top)) fail('Bottom must be less than top');
@@ -241,8 +270,12 @@ function compileAnythingBut(operand: JsonNode): Expression {
   let values = operand;
   if (operand.kind === 'object') {
     const first = operand.entries[0];
-    if (first === undefined) fail('Anything-But expression name not found');
+    if (first === undefined || (first[0] === '' && first[1].kind === 'error')) {
+      read(first?.[1]);
+      fail('Anything-But expression name not found');
+    }
     const [name, inner] = first!;
+    read(inner);
     if (name !== 'equals-ignore-case' && name !== 'prefix' && name !== 'suffix' && name !== 'wildcard') fail(`Unsupported anything-but pattern: ${name}`);
     kind = name as ButKind;
     values = inner;
@@ -252,6 +285,7 @@ function compileAnythingBut(operand: JsonNode): Expression {
   }
   if (kind === undefined) return { test: excludingExact(values), wildcards: [] };
   const texts = (values.kind === 'array' ? values.items : [values]).map((item) => {
+    read(item);
     if (item.kind === 'string') {
       if ((kind === 'prefix' || kind === 'suffix') && item.value === '') fail('Null prefix/suffix not allowed');
       return item.value;
@@ -260,7 +294,7 @@ function compileAnythingBut(operand: JsonNode): Expression {
     return fail(kind === 'wildcard' ? 'wildcard match pattern must be a string' : 'prefix/suffix match pattern must be a string');
   });
   const parsedWildcards = kind === 'wildcard' ? texts.map(parseWildcard) : [];
-  if (operand.kind === 'object' && operand.entries.length > 1) fail('Too many elements in numeric expression');
+  if (operand.kind === 'object' && hasSecondKey(operand.entries)) fail('Too many elements in numeric expression');
   switch (kind) {
     case 'equals-ignore-case': {
       const excluded = new Set(texts.map((text) => text.toLowerCase()));
@@ -290,6 +324,7 @@ function excludingExact(values: JsonNode): ValueTest {
   const strings = new Set<string>();
   const numbers = new Set<number>();
   for (const item of values.kind === 'array' ? values.items : []) {
+    read(item);
     if (item.kind === 'string') strings.add(item.value);
     else if (item.kind === 'number') numbers.add(comparableNumber(item.text));
     else fail('Inside anything but list, start|null|boolean is not supported.');

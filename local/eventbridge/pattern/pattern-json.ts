@@ -36,13 +36,6 @@ export function parsePatternJson(text: string): JsonNode {
   return new Reader(text).value();
 }
 
-/** Throws the syntax error inside a node, if there is one. */
-export function throwSyntaxError(node: JsonNode): void {
-  if (node.kind === 'error') throw node.error;
-  if (node.kind === 'array') node.items.forEach(throwSyntaxError);
-  if (node.kind === 'object') node.entries.forEach(([, value]) => throwSyntaxError(value));
-}
-
 const LITERALS = new Map<string, { value: boolean | null }>([['true', { value: true }], ['false', { value: false }], ['null', { value: null }]]);
 const VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
 
