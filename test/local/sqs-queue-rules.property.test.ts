@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import type { AwsError } from '../../local/aws-error';
+import { ManualClock } from '../../local/clock';
 import { defaultQueueAttributes, mergeQueueAttributes, validateQueueAttributes, visibleQueueAttributes } from '../../local/sqs/queue-attributes';
 import { validateQueueName } from '../../local/sqs/queue-name';
+import { SqsService } from '../../local/sqs/sqs-service';
 
 /**
  * The general rules behind the SQS queue conformance cases (cases/sqs/queues-*.json): every
@@ -112,5 +114,38 @@ describe('SQS queue names', () => {
     );
     fc.assert(fc.property(nameOf(1, 75), (name) => expect(failure(() => validateQueueName(`${name}.fifo`, false))?.queryError).toBe('InvalidParameterValue;Sender')));
     fc.assert(fc.property(nameOf(1, 80), (name) => expect(failure(() => validateQueueName(name, true))?.queryError).toBe('InvalidParameterValue;Sender')));
+  });
+});
+
+describe('SQS CreateQueue of an existing name', () => {
+  const settable: Record<string, fc.Arbitrary<string>> = {
+    DelaySeconds: fc.integer({ min: 0, max: 900 }).map(String),
+    MaximumMessageSize: fc.integer({ min: 1024, max: 1_048_576 }).map(String),
+    MessageRetentionPeriod: fc.integer({ min: 60, max: 1_209_600 }).map(String),
+    ReceiveMessageWaitTimeSeconds: fc.integer({ min: 0, max: 20 }).map(String),
+    VisibilityTimeout: fc.integer({ min: 0, max: 43_200 }).map(String),
+  };
+  const attributes = fc.record(settable, { requiredKeys: [] });
+
+  it('answers the same queue when every given attribute has its current value, else QueueAlreadyExists naming the first that differs', () => {
+    const sqs = new SqsService({ clock: new ManualClock(), region: 'us-east-1', accountId: '000000000000', baseUrl: () => 'http://localhost' });
+    let n = 0;
+    fc.assert(
+      fc.property(attributes, attributes, (created, again) => {
+        const name = `q${n++}`;
+        const queue = sqs.createQueue(name, created);
+        const current = queue.allAttributes();
+        const differing = Object.keys(again).find((key) => again[key] !== current[key]);
+        const answer = failure(() => sqs.createQueue(name, again));
+        if (differing === undefined) expect(answer).toBeUndefined();
+        else {
+          expect(answer).toEqual({
+            type: 'com.amazonaws.sqs#QueueNameExists',
+            queryError: 'QueueAlreadyExists;Sender',
+            message: `A queue already exists with the same name and a different value for attribute ${differing}`,
+          });
+        }
+      }),
+    );
   });
 });
