@@ -81,6 +81,7 @@ interface Waiter {
 const DEDUP_INTERVAL_MS = 5 * 60_000;
 const SWEEP_INTERVAL_MS = 60_000;
 const MAX_VISIBILITY_MS = 43_200_000;
+const SEQUENCE_BASE = 18_000_000_000_000_000_000n;
 
 /** What a queue asks of the service that owns it. */
 export interface QueueHost {
@@ -225,7 +226,8 @@ export class SqsQueue {
       senderId: input.senderId ?? 'AIDAIENQZJOLO23YVJ4VO',
       // Standard queues keep a message group id too (fair queues); only FIFO queues number messages.
       ...(input.groupId === undefined ? {} : { groupId: input.groupId }),
-      ...(this.fifo ? { dedupId, sequenceNumber: String(++this.sequence).padStart(20, '1') } : {}),
+      // 20 digits like AWS's, rising with every message (padding a counter would not keep its order).
+      ...(this.fifo ? { dedupId, sequenceNumber: String(SEQUENCE_BASE + ++this.sequence) } : {}),
       ...(input.deadLetterSourceArn === undefined ? {} : { deadLetterSourceArn: input.deadLetterSourceArn }),
       receiveCount: input.receiveCount ?? 0,
       state: 'delayed',

@@ -66,6 +66,19 @@ describe('FIFO queues', () => {
     );
   });
 
+  it('number messages with 20-digit sequence numbers that rise with every send', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b'), { minLength: 2, maxLength: 40 }), (groups) => {
+        const { queue } = newQueue('n.fifo', { FifoQueue: 'true' });
+        const numbers = groups.map((group, index) => BigInt(queue.send({ body: String(index), groupId: group, dedupId: String(index) }).message.sequenceNumber!));
+        for (const [index, number] of numbers.entries()) {
+          expect(String(number)).toMatch(/^\d{20}$/);
+          if (index > 0) expect(number > numbers[index - 1]!).toBe(true);
+        }
+      }),
+    );
+  });
+
   it('drain every message exactly once, each group in order, when every receive is deleted', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom('x', 'y', 'z'), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 10 }), (groups, max) => {
