@@ -99,8 +99,9 @@ export interface QueueHost {
 
 /**
  * One SQS queue: messages move delayed -> ready -> in flight -> deleted, or back to ready when their
- * visibility timeout expires, or to the dead-letter queue once received `maxReceiveCount` times.
- * FIFO queues keep order within a message group (a group with a message in flight is locked) and
+ * visibility timeout expires; a receive that would take a message more than `maxReceiveCount` times
+ * moves it to the dead-letter queue instead. Standard queues serve the oldest sent message first;
+ * FIFO queues serve whole message groups in order (the messages behind one in flight wait) and
  * deduplicate sends within five minutes.
  */
 export class SqsQueue {
@@ -317,8 +318,8 @@ export class SqsQueue {
     const out: Received[] = [];
     const timeout = visibilityTimeout ?? this.visibilityTimeoutSeconds;
     const now = this.host.clock.now();
-    // A message past its retention period is never received, though the periodic sweep has not yet
-    // removed it (test_message_retention).
+    // A message past its retention period is never received, though the periodic sweep may not have
+    // removed it yet (test_message_retention); one received too often goes to the dead-letter queue.
     let removed = false;
     const pick = (message: StoredMessage) => {
       if (this.expired(message, now) || this.redriven(message)) {
