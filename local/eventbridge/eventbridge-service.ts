@@ -53,6 +53,8 @@ interface Bus {
   modifiedAt: number;
   description?: string;
   policy?: BusPolicy;
+  kmsKeyIdentifier?: string;
+  deadLetterConfig?: { Arn?: string };
   readonly rules: Map<string, Rule>;
 }
 
@@ -136,8 +138,27 @@ export class EventBridgeService {
       if (this.buses.has(name)) throw EventsErrors.alreadyExists(`Event bus ${name} already exists.`);
       if (name.includes('/') || name.startsWith('aws.')) throw EventsErrors.validation(`Event bus name ${name} is not valid.`);
       const bus = this.createBus(name, optionalString(input, 'Description'));
+      this.configureBus(bus, input);
       if (input['Tags'] !== undefined) this.tags.tag(bus.arn, input['Tags']);
-      return { EventBusArn: bus.arn, ...(bus.description === undefined ? {} : { Description: bus.description }) };
+      return {
+        EventBusArn: bus.arn,
+        ...(bus.description === undefined ? {} : { Description: bus.description }),
+        ...(bus.kmsKeyIdentifier === undefined ? {} : { KmsKeyIdentifier: bus.kmsKeyIdentifier }),
+        ...(bus.deadLetterConfig === undefined ? {} : { DeadLetterConfig: bus.deadLetterConfig }),
+      };
+    },
+    UpdateEventBus: (input) => {
+      const check = new ConstraintCheck();
+      check.text(input['Name'], 'name', { pattern: BUS_NAME_PATTERN, min: 1, max: 256 });
+      check.text(input['Description'], 'description', { max: 512 });
+      check.throwIfFailed();
+      const bus = this.bus(input['Name'] ?? 'default');
+      const description = optionalString(input, 'Description');
+      if (description !== undefined) bus.description = description;
+      this.configureBus(bus, input);
+      bus.modifiedAt = this.options.clock.now();
+      const { CreationTime: _created, LastModifiedTime: _modified, Policy: _policy, ...shown } = describeBus(bus);
+      return shown;
     },
     DeleteEventBus: (input) => {
       const name = busName(requireString(input, 'Name'));
@@ -155,7 +176,11 @@ export class EventBridgeService {
       const buses = [...this.buses.values()]
         .filter((b) => b.name.startsWith(prefix))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map(describeBus);
+        // A listed bus (the API's EventBus type) has no KMS key or dead-letter settings.
+        .map((bus) => {
+          const { KmsKeyIdentifier: _key, DeadLetterConfig: _deadLetter, ...listed } = describeBus(bus);
+          return listed;
+        });
       return paginate(buses, input, 'EventBuses');
     },
     PutPermission: (input) => {
@@ -283,6 +308,14 @@ export class EventBridgeService {
       this.metrics.matched++;
       for (const { delivery } of rule.targets.values()) this.deliveries.deliver(delivery, event);
     }
+  }
+
+  /** The settings CreateEventBus and UpdateEventBus share: the KMS key and the dead-letter queue. */
+  private configureBus(bus: Bus, input: Input): void {
+    const key = optionalString(input, 'KmsKeyIdentifier');
+    if (key !== undefined) bus.kmsKeyIdentifier = key;
+    const deadLetter = input['DeadLetterConfig'];
+    if (deadLetter !== undefined && deadLetter !== null && typeof deadLetter === 'object') bus.deadLetterConfig = deadLetter as { Arn?: string };
   }
 
   private createBus(name: string, description?: string): Bus {
@@ -570,6 +603,8 @@ function describeBus(bus: Bus): Output {
     Name: bus.name,
     Arn: bus.arn,
     ...(bus.description === undefined ? {} : { Description: bus.description }),
+    ...(bus.kmsKeyIdentifier === undefined ? {} : { KmsKeyIdentifier: bus.kmsKeyIdentifier }),
+    ...(bus.deadLetterConfig === undefined ? {} : { DeadLetterConfig: bus.deadLetterConfig }),
     ...(bus.policy === undefined ? {} : { Policy: JSON.stringify(bus.policy) }),
     CreationTime: bus.createdAt / 1000,
     LastModifiedTime: bus.modifiedAt / 1000,
