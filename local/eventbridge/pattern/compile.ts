@@ -1,5 +1,5 @@
 import { InvalidEventPatternError } from './errors';
-import { mergeMembership, planName, valuesAt, type FoundValue, type Membership, type NamePlan } from './event-fields';
+import { matchesAnyRule, planName, type RuleField } from './event-fields';
 import { compileFieldValues, type FieldPatterns } from './match-expressions';
 import { nodeOf, parsePatternJson, type JsonNode } from './pattern-json';
 import { wildcardComplexity } from './wildcard';
@@ -18,14 +18,6 @@ import { wildcardComplexity } from './wildcard';
  */
 export interface CompiledPattern {
   matches(event: unknown): boolean;
-}
-
-interface Field {
-  readonly name: string;
-  readonly plan: NamePlan;
-  /** Index of the name among the pattern's distinct names: the event is searched once per name. */
-  readonly slot: number;
-  readonly patterns: FieldPatterns;
 }
 
 /**
@@ -52,32 +44,20 @@ function compileNode(root: JsonNode): CompiledPattern {
   const rules: Array<Map<string, FieldPatterns>> = [];
   readObject(rules, [], root, false);
   checkWildcardComplexity(rules);
+  // Each alternative's fields in name order (the order AWS's matcher walks them); each distinct
+  // name gets a slot, so that alternatives sharing a field look it up in the event once.
   const slots = new Map<string, number>();
-  const subRules = rules.map((rule) =>
+  const alternatives = rules.map((rule) =>
     [...rule.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, patterns]): Field => {
+      .map(([name, patterns]): RuleField => {
         if (!slots.has(name)) slots.set(name, slots.size);
-        return { name, plan: planName(name), slot: slots.get(name)!, patterns };
+        return { plan: planName(name), slot: slots.get(name)!, ...patterns };
       }),
   );
   const slotCount = slots.size;
-  const only = subRules.length === 1 ? subRules[0]! : undefined;
-  if (only !== undefined) {
-    return { matches: (event) => matchFields(only, 0, NO_ELEMENTS, (field) => valuesAt(event, field.plan)) };
-  }
-  return {
-    matches(event) {
-      // Alternatives share fields: each name is looked up in the event once.
-      const found: Array<FoundValue[] | undefined> = new Array(slotCount);
-      const lookup = (field: Field) => (found[field.slot] ??= valuesAt(event, field.plan));
-      for (const fields of subRules) if (matchFields(fields, 0, NO_ELEMENTS, lookup)) return true;
-      return false;
-    },
-  };
+  return { matches: (event) => matchesAnyRule(alternatives, slotCount, event) };
 }
-
-const NO_ELEMENTS: Membership = [];
 
 const RESERVED_IN_OR = new Set([
   'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
@@ -147,34 +127,4 @@ function checkWildcardComplexity(rules: ReadonlyArray<Map<string, FieldPatterns>
       );
     }
   }
-}
-
-/**
- * Whether the fields from `index` on match, given the array elements already chosen. A field's
- * value that adds no new array element leads to the same remaining search, so it is tried once.
- */
-function matchFields(fields: readonly Field[], index: number, chosen: Membership, lookup: (field: Field) => FoundValue[]): boolean {
-  const field = fields[index];
-  if (field === undefined) return true;
-  const { tests, matchesAbsence } = field.patterns;
-  let present = false;
-  let triedUnchanged = false;
-  const candidates = lookup(field);
-  for (let i = 0; i < candidates.length; i++) {
-    const found = candidates[i]!;
-    const merged = mergeMembership(chosen, found.membership);
-    if (merged === undefined) continue;
-    present = true;
-    if (merged === chosen && triedUnchanged) continue;
-    if (anyTest(tests, found.value)) {
-      if (merged === chosen) triedUnchanged = true;
-      if (matchFields(fields, index + 1, merged, lookup)) return true;
-    }
-  }
-  return matchesAbsence && !present && matchFields(fields, index + 1, chosen, lookup);
-}
-
-function anyTest(tests: FieldPatterns['tests'], value: unknown): boolean {
-  for (let i = 0; i < tests.length; i++) if (tests[i]!(value)) return true;
-  return false;
 }

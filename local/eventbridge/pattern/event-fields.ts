@@ -1,5 +1,7 @@
+import type { FieldPatterns } from './match-expressions';
+
 /**
- * The leaf values of an event under a field name, the way EventBridge sees an event: as name/value
+ * Matching an event against compiled rules. The leaf values of an event under a field name, the way EventBridge sees an event: as name/value
  * pairs whose names join the keys on the way with dots. So the field `detail.state.status` is found
  * under `{"detail": {"state": {"status": ..}}}` as well as under `{"detail": {"state.status": ..}}`.
  * Arrays are walked through (each element stands for the field), and every value remembers which
@@ -87,4 +89,52 @@ export function mergeMembership(current: Membership, next: Membership): Membersh
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A rule's field: where to find it, its slot among the pattern's names, and what it accepts. */
+export interface RuleField extends FieldPatterns {
+  readonly plan: NamePlan;
+  readonly slot: number;
+}
+
+/**
+ * Whether the event matches any of the alternative rules (each a list of fields in name order).
+ * The matching runs in this module alone: it is the hot path, and it calls no other module's
+ * exports (a bundled import can be a getter call each time).
+ */
+export function matchesAnyRule(rules: ReadonlyArray<readonly RuleField[]>, slotCount: number, event: unknown): boolean {
+  const found: Array<FoundValue[] | undefined> | undefined = rules.length > 1 ? new Array(slotCount) : undefined;
+  for (let i = 0; i < rules.length; i++) if (matchFields(rules[i]!, 0, NONE, event, found)) return true;
+  return false;
+}
+
+/**
+ * Whether the fields from `index` on match, given the array elements already chosen. A field's
+ * value that adds no new array element leads to the same remaining search, so it is tried once.
+ * `exists: false` is met when no value lies in the elements chosen so far.
+ */
+function matchFields(fields: readonly RuleField[], index: number, chosen: Membership, event: unknown, found: Array<FoundValue[] | undefined> | undefined): boolean {
+  const field = fields[index];
+  if (field === undefined) return true;
+  const candidates = found === undefined ? valuesAt(event, field.plan) : (found[field.slot] ??= valuesAt(event, field.plan));
+  const tests = field.tests;
+  let present = false;
+  let triedUnchanged = false;
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i]!;
+    const merged = mergeMembership(chosen, candidate.membership);
+    if (merged === undefined) continue;
+    present = true;
+    if (merged === chosen && triedUnchanged) continue;
+    if (anyTest(tests, candidate.value)) {
+      if (merged === chosen) triedUnchanged = true;
+      if (matchFields(fields, index + 1, merged, event, found)) return true;
+    }
+  }
+  return field.matchesAbsence && !present && matchFields(fields, index + 1, chosen, event, found);
+}
+
+function anyTest(tests: FieldPatterns['tests'], value: unknown): boolean {
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(value)) return true;
+  return false;
 }
