@@ -1,6 +1,6 @@
 import { cidrContains, ipBytes, parseCidr, sameBytes } from './cidr';
 import { InvalidEventPatternError } from './errors';
-import { comparableNumber, isComparable } from './numbers';
+import { comparableNumber } from './numbers';
 import type { JsonNode } from './pattern-json';
 import { parseWildcard, wildcardTest, type WildcardToken } from './wildcard';
 
@@ -180,10 +180,14 @@ function exactString(expected: string): ValueTest {
   };
 }
 
-/** An exact number matches numerically (300 matches 300.0 and 3.0e2). */
+/**
+ * An exact number matches numerically (300 matches 300.0 and 3.0e2). One a double cannot hold
+ * exactly matches AWS's way only by its text; an event's number read the same way is the closest
+ * this can check.
+ */
 function exactNumber(text: string): ValueTest {
-  if (!isComparable(text)) return () => false;
   const expected = Number(text);
+  if (!Number.isFinite(expected)) return () => false;
   return (v) => typeof v === 'number' && v === expected;
 }
 

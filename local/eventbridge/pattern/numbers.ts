@@ -13,12 +13,6 @@ export function comparableNumber(text: string): number {
   return value;
 }
 
-/** Whether a pattern's number can be compared (see comparableNumber). */
-export function isComparable(text: string): boolean {
-  const value = Number(text);
-  return Number.isFinite(value) && sameDecimal(text, String(value));
-}
-
 /** Whether two decimal texts (JSON or JavaScript number syntax) denote the same value. */
 function sameDecimal(a: string, b: string): boolean {
   const x = normalize(a);
