@@ -247,6 +247,29 @@ describe('event pattern matcher properties', () => {
     );
   });
 
+  it('matches an IP address inside a CIDR block exactly when its first mask bits are the network\'s, IPv4 and IPv6', () => {
+    const bitsOf = (groups: number[], width: number) => groups.map((g) => g.toString(2).padStart(width, '0')).join('');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.record({ width: fc.constant(8), net: fc.array(fc.nat(255), { minLength: 4, maxLength: 4 }), ip: fc.array(fc.nat(255), { minLength: 4, maxLength: 4 }), mask: fc.integer({ min: 0, max: 31 }) }),
+          fc.record({ width: fc.constant(16), net: fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }), ip: fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }), mask: fc.integer({ min: 0, max: 127 }) }),
+        ),
+        fc.boolean(),
+        ({ width, net, ip, mask }, shareNetwork) => {
+          // Prepare: half the time the address shares the network's leading bits.
+          const address = shareNetwork ? net.map((g, i) => (i * width < mask ? g : ip[i]!)) : ip;
+          const text = (groups: number[]) => (width === 8 ? groups.join('.') : groups.map((g) => g.toString(16)).join(':'));
+          const pattern = compilePattern({ ip: [{ cidr: `${text(net)}/${mask}` }] });
+
+          // Act, Assess
+          const inside = bitsOf(address, width).slice(0, mask) === bitsOf(net, width).slice(0, mask);
+          expect(pattern.matches({ ip: text(address) })).toBe(inside);
+        },
+      ),
+    );
+  });
+
   it('compiles pattern text as it compiles the parsed pattern', () => {
     fc.assert(
       fc.property(fields, event, (fs, e) => {
