@@ -166,6 +166,9 @@ export class SystemClock extends HeapClock {
     const next = this.timers.peek();
     if (next === undefined) return false;
     this.offset += Math.max(0, next.at - this.now());
+    // The armed Node timer's delay was measured before the jump: it is stale now (it would hold
+    // back every timer due before it, by up to the time skipped). Re-arm from the new offset.
+    this.disarm();
     this.runDue();
     this.reschedule();
     return true;
@@ -173,14 +176,9 @@ export class SystemClock extends HeapClock {
 
   protected reschedule(): void {
     const next = this.timers.peek();
-    if (next === undefined) {
-      if (this.armed !== undefined) clearTimeout(this.armed);
-      this.armed = undefined;
-      this.armedFor = Infinity;
-      return;
-    }
+    if (next === undefined) return this.disarm();
     if (this.armed !== undefined && next.at >= this.armedFor) return;
-    if (this.armed !== undefined) clearTimeout(this.armed);
+    this.disarm();
     this.armedFor = next.at;
     this.armed = setTimeout(() => {
       this.armed = undefined;
@@ -192,8 +190,13 @@ export class SystemClock extends HeapClock {
 
   /** Stops the armed Node timer, so a stopped local cloud lets the process exit. */
   stop(): void {
+    this.disarm();
+  }
+
+  private disarm(): void {
     if (this.armed !== undefined) clearTimeout(this.armed);
     this.armed = undefined;
+    this.armedFor = Infinity;
   }
 }
 
