@@ -62,6 +62,8 @@ export interface LocalCloud {
   /** DynamoDB's consumed capacity, when `meterDynamoDb` was asked. */
   readonly dynamodbMeter?: CapacityMeter;
   readonly deployment?: Deployment;
+  /** AWS requests the endpoint is serving now, long polls excepted. */
+  requestsInFlight(): number;
   /** Resolves once settled (or at the deadline, saying what is pending); `warp: false` waits out timers in real time. */
   settle(timeoutMs?: number, options?: { warp?: boolean }): Promise<SettleResult>;
   stop(): Promise<void>;
@@ -195,6 +197,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
       ...(deployment === undefined ? {} : { deployment }),
+      requestsInFlight: () => gateway?.inFlight ?? 0,
       settle: (timeoutMs, settleOptions) => settler!.settle(timeoutMs, settleOptions),
       stop: async () => {
         mappings.stopAll();

@@ -22,8 +22,9 @@ export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda'): 
       clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config) },
       clock,
       globals: { region: cloud.region, account: cloud.accountId, endpoint: cloud.endpoint },
-      // A handler running or a poller between receive and delete works in real time: the clock waits for it.
-      busy: () => cloud.lambda.metrics.running > 0 || cloud.mappings.runtimes().some((mapping) => mapping.busy > mapping.collecting),
+      // A handler running, a poller between receive and delete, or a request being served (a long poll
+      // excepted) works in real time: the clock waits for it, so it never jumps under a quick call.
+      busy: () => cloud.requestsInFlight() > 0 || cloud.lambda.metrics.running > 0 || cloud.mappings.runtimes().some((mapping) => mapping.busy > mapping.collecting),
     };
   });
   afterAll(async () => {
