@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from '../aws-error';
+import { parseQueryParams, type QueryGatewayService } from './query-protocol';
+import { queryErrorXml, queryResponseXml } from './query-xml';
+import { signingScope } from './signing-scope';
 
 /** A service behind the endpoint, addressed by its X-Amz-Target prefix. */
 export interface GatewayService {
@@ -10,7 +13,11 @@ export interface GatewayService {
   readonly name: string;
   /** `application/x-amz-json-1.0` or `-1.1`. */
   readonly contentType: string;
-  handle(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * `headers` are the request's (lower-case names), for the few members AWS reads from a header
+   * rather than the body (SQS's AWSTraceHeader from `X-Amzn-Trace-Id`).
+   */
+  handle(operation: string, input: Record<string, unknown>, headers?: Readonly<http.IncomingHttpHeaders>): Promise<Record<string, unknown>>;
 }
 
 /** A service that takes the raw request (a proxy, such as DynamoDB Local's). */
@@ -36,6 +43,8 @@ export interface GatewayOptions {
   readonly services: ReadonlyArray<GatewayService | RawGatewayService>;
   readonly controls?: Readonly<Record<string, ControlRoute>>;
   readonly rest?: readonly RestGatewayService[];
+  /** Query-protocol services (STS, CloudFormation), picked by the service a request was signed for. */
+  readonly query?: readonly QueryGatewayService[];
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -124,6 +133,7 @@ export class Gateway {
       return this.sendJson(response, result.status, 'application/json', result.body, result.headers);
     }
     const target = request.headers['x-amz-target'];
+    if (typeof target !== 'string' && this.isQueryRequest(request, url) && (await this.dispatchQuery(request, body, url, response))) return;
     if (typeof target !== 'string') {
       const form = String(request.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
       throw new AwsError(
@@ -147,11 +157,56 @@ export class Gateway {
       return this.sendError(response, new AwsError('SerializationException', `Malformed JSON request body: ${(error as Error).message}`), service);
     }
     try {
-      const output = await service.handle(target.slice(dot + 1), input);
+      const output = await service.handle(target.slice(dot + 1), input, request.headers);
       this.sendJson(response, 200, service.contentType, output);
     } catch (error) {
       this.sendError(response, error, service);
     }
+  }
+
+  /** A form-encoded POST, or a GET with `Action` in its query string, without X-Amz-Target. */
+  private isQueryRequest(request: http.IncomingMessage, url: URL): boolean {
+    if (String(request.headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return true;
+    return request.method === 'GET' && url.searchParams.has('Action');
+  }
+
+  /**
+   * Serves a query-protocol request by the service it was signed for (by its `Version` when unsigned).
+   * False when no query service here is that one (SQS's query protocol gets the JSON answer).
+   */
+  private async dispatchQuery(request: http.IncomingMessage, body: Buffer, url: URL, response: http.ServerResponse): Promise<boolean> {
+    const services = this.options.query ?? [];
+    const params = parseQueryParams(body.toString('utf8'), url.search);
+    const signedFor = signingScope(request)?.service;
+    const service = signedFor === undefined ? services.find((s) => s.version === params['Version']) : services.find((s) => s.signingName === signedFor);
+    if (service === undefined) {
+      // SQS's query protocol keeps its JSON answer; a form without Action (an S3 POST upload) is not ours.
+      if (signedFor === 'sqs' || signedFor === 's3' || params['Action'] === undefined || (signedFor === undefined && params['Version'] === '2012-11-05')) return false;
+      const served = services.map((s) => s.signingName).join(', ');
+      this.sendXml(response, 400, queryErrorXml('InvalidAction', `No service here answers the query protocol for ${signedFor === undefined ? `Version ${params['Version'] ?? '(none)'}` : `signing name ${signedFor}`}; query services here: ${served || 'none'}.`, 400, randomUUID()));
+      return true;
+    }
+    const requestId = randomUUID();
+    const action = params['Action'];
+    delete params['Action'];
+    try {
+      if (action === undefined || action === '') throw new AwsError('MissingAction', 'Missing Action parameter: query-protocol requests carry Action=<operation>.');
+      const result = await service.handle(action, params);
+      this.sendXml(response, 200, queryResponseXml(action, service.xmlns, result, requestId), requestId);
+    } catch (error) {
+      if (!(error instanceof AwsError)) process.emitWarning(`local cloud internal error: ${(error as Error)?.stack ?? String(error)}`);
+      const known = error instanceof AwsError;
+      const status = known ? error.status : 500;
+      const code = known ? error.type : 'InternalFailure';
+      this.sendXml(response, status, queryErrorXml(code, (error as Error)?.message ?? String(error), status, requestId, service.xmlns), requestId);
+    }
+    return true;
+  }
+
+  private sendXml(response: http.ServerResponse, status: number, text: string, requestId: string = randomUUID()): void {
+    if (response.headersSent || response.destroyed) return;
+    response.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
+    response.end(text);
   }
 
   private sendJson(response: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
