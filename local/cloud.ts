@@ -131,7 +131,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const services: Array<GatewayService | RawGatewayService> = [
       { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
-      { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input) => sqs.handle(op, input) },
+      { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input, headers) => sqs.handle(op, input, headers) },
       ...(dynamodb === undefined
         ? []
         : [

@@ -6,6 +6,7 @@ import { CodeStore, InvalidZipError } from './function-code';
 import { functionConfiguration, lambdaTimestamp } from './function-configuration';
 import { parseFunctionName } from './function-name';
 import { LambdaError, LambdaErrors } from './lambda-errors';
+import { UnsupportedRuntimeError } from './node-runtime';
 import type { FunctionDetails, LambdaService, LocalFunction } from './lambda-service';
 
 /** A REST answer for the gateway. */
@@ -158,13 +159,7 @@ export class LambdaApi {
 
   /** A Node.js runtime this machine has no Node for cannot run here: refused as an invalid value, naming it. */
   private createOrRefuse(...args: Parameters<LambdaService['create']>): LocalFunction {
-    try {
-      return this.options.lambda.create(...args);
-    } catch (error) {
-      // The service refuses a runtime it has no Node for with an error naming the runtime.
-      if (error instanceof Error && 'runtime' in error) throw LambdaErrors.invalidParameter(error.message);
-      throw error;
-    }
+    return refusingUnrunnable(() => this.options.lambda.create(...args));
   }
 
   private updateConfiguration(fn: LocalFunction, input: Record<string, unknown>): Record<string, unknown> {
@@ -173,14 +168,15 @@ export class LambdaApi {
     if (input['Role'] !== undefined && !ROLE.test(String(input['Role']))) {
       throw LambdaErrors.validation(`1 validation error detected: Value '${String(input['Role'])}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
     }
-    this.options.lambda.reconfigure(fn, {
+    // UpdateFunctionConfiguration refuses a runtime that cannot run here as CreateFunction does (before any change).
+    refusingUnrunnable(() => this.options.lambda.reconfigure(fn, {
       ...fn.config,
       runtime,
       ...(settings.handler === undefined ? {} : { handler: settings.handler }),
       ...(settings.timeout === undefined ? {} : { timeoutSeconds: settings.timeout }),
       ...(settings.memory === undefined ? {} : { memoryMb: settings.memory }),
       ...(settings.environment === undefined ? {} : { environment: settings.environment }),
-    });
+    }));
     fn.details = {
       ...this.detailsOf(fn),
       ...(input['Role'] === undefined ? {} : { role: String(input['Role']) }),
@@ -275,6 +271,16 @@ export class LambdaApi {
     if (tail) headers['X-Amz-Log-Result'] = Buffer.from((outcome.logs ?? []).join('\n').slice(-4096)).toString('base64');
     if (!outcome.ok) headers['X-Amz-Function-Error'] = 'Unhandled';
     return { status: 200, headers, body: outcome.ok ? outcome.result : outcome.error };
+  }
+}
+
+/** Runs `change`; the service's refusal of a runtime it has no Node for becomes InvalidParameterValueException naming it. */
+function refusingUnrunnable<T>(change: () => T): T {
+  try {
+    return change();
+  } catch (error) {
+    if (error instanceof UnsupportedRuntimeError) throw LambdaErrors.invalidParameter(error.message);
+    throw error;
   }
 }
 

@@ -73,12 +73,7 @@ export class LambdaService {
 
   create(config: Omit<SandboxConfig, 'onLog'>, details?: FunctionDetails): LocalFunction {
     // A runtime whose Node this machine lacks is refused here, naming it (at boot, the deploy fails with it).
-    try {
-      nodeExecutableFor(config.runtime);
-    } catch (error) {
-      if (!(error instanceof UnsupportedRuntimeError)) throw error;
-      throw new UnsupportedRuntimeError(error.runtime, `function ${config.functionName}: ${error.message}`);
-    }
+    checkRunnable(config);
     const fn: LocalFunction = {
       name: config.functionName,
       arn: `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${config.functionName}`,
@@ -97,6 +92,8 @@ export class LambdaService {
    * their invocation and then stop, so every later invocation runs on the new one.
    */
   reconfigure(fn: LocalFunction, config: Omit<SandboxConfig, 'onLog'>): void {
+    // Refused before anything changes, as at create: the function keeps a runtime it can run.
+    checkRunnable(config);
     fn.config = config;
     this.retireSandboxes(fn);
   }
@@ -211,3 +208,13 @@ export class LambdaService {
 }
 
 export const newUuid = () => randomUUID();
+
+/** Throws UnsupportedRuntimeError, naming the function, when this machine has no Node for its runtime. */
+function checkRunnable(config: Omit<SandboxConfig, 'onLog'>): void {
+  try {
+    nodeExecutableFor(config.runtime);
+  } catch (error) {
+    if (!(error instanceof UnsupportedRuntimeError)) throw error;
+    throw new UnsupportedRuntimeError(error.runtime, `function ${config.functionName}: ${error.message}`);
+  }
+}

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { SqsErrors } from './errors';
 import { md5, md5OfMessageAttributes, messageBytes, validateSystemAttributes, type MessageAttributes } from './message-attributes';
 import { validateFifoId } from './message-ids';
@@ -16,9 +17,13 @@ export const MAX_BATCH_BYTES = 1_048_576;
 const MAX_BATCH_ENTRIES = 10;
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-/** Reads a SendMessage request (or a SendMessageBatch entry) into what a queue takes. */
-export function sendInput(input: Input, inBatch = false): SendInput {
-  const traceHeader = validateSystemAttributes(input['MessageSystemAttributes'] as MessageAttributes | undefined);
+/**
+ * Reads a SendMessage request (or a SendMessageBatch entry) into what a queue takes. `httpTraceHeader`
+ * is the request's `X-Amzn-Trace-Id`: it becomes every message's AWSTraceHeader, unless the message
+ * gives that system attribute itself, which overrides it (X-Ray developer guide, "Amazon SQS and AWS X-Ray").
+ */
+export function sendInput(input: Input, inBatch = false, httpTraceHeader?: string): SendInput {
+  const traceHeader = validateSystemAttributes(input['MessageSystemAttributes'] as MessageAttributes | undefined) ?? httpTraceHeader;
   return {
     body: input['MessageBody'],
     ...(input['DelaySeconds'] === undefined || input['DelaySeconds'] === null ? {} : { delaySeconds: Number(input['DelaySeconds']) }),
@@ -28,6 +33,13 @@ export function sendInput(input: Input, inBatch = false): SendInput {
     ...(typeof input['MessageDeduplicationId'] === 'string' ? { dedupId: input['MessageDeduplicationId'] } : {}),
     ...(inBatch ? { inBatch } : {}),
   };
+}
+
+/** The `X-Amzn-Trace-Id` header of a request, when it carries a non-empty one. */
+export function httpTraceHeader(headers: Readonly<IncomingHttpHeaders>): string | undefined {
+  const value = headers['x-amzn-trace-id'];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
 }
 
 /**

@@ -1,6 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock';
 import { SqsErrors } from './errors';
-import { batchEntries, checkSendBatch, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
+import { batchEntries, checkSendBatch, httpTraceHeader, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
 import { MoveTasks } from './move-tasks';
 import { SqsQueue, type SendInput, type StoredMessage } from './queue';
 import { parseRedriveAllowPolicy, parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
@@ -106,14 +107,14 @@ export class SqsService {
     return this.allQueues().filter((q) => q.redrivePolicy?.deadLetterTargetArn === deadLetterQueue.arn);
   }
 
-  async handle(operation: string, input: Input): Promise<Output> {
+  async handle(operation: string, input: Input, headers?: Readonly<IncomingHttpHeaders>): Promise<Output> {
     this.requestCounts.set(operation, (this.requestCounts.get(operation) ?? 0) + 1);
     const handler = this.operations[operation];
     if (handler === undefined) return Promise.reject(unknownOperation(operation));
-    return handler(input);
+    return handler(input, headers ?? {});
   }
 
-  private readonly operations: Record<string, (input: Input) => Output | Promise<Output>> = {
+  private readonly operations: Record<string, (input: Input, headers: Readonly<IncomingHttpHeaders>) => Output | Promise<Output>> = {
     CreateQueue: (input) => ({ QueueUrl: this.createQueue(input['QueueName'], (input['Attributes'] as Input | undefined) ?? {}, input['tags']).url }),
     GetQueueUrl: (input) => {
       const owner = input['QueueOwnerAWSAccountId'];
@@ -148,17 +149,17 @@ export class SqsService {
       queue.setAttributes(attributes);
       return {};
     },
-    SendMessage: (input) => {
+    SendMessage: (input, headers) => {
       const queue = this.queueByUrl(input['QueueUrl']);
-      const request = sendInput(input);
+      const request = sendInput(input, false, httpTraceHeader(headers));
       return sendResult(queue.send(request), request, queue);
     },
-    SendMessageBatch: (input) => {
+    SendMessageBatch: (input, headers) => {
       const queue = this.queueByUrl(input['QueueUrl']);
       const entries = batchEntries(input, 'SendMessageBatch');
       checkSendBatch(entries, queue);
       return perEntry(entries, (entry) => {
-        const request = sendInput(entry, true);
+        const request = sendInput(entry, true, httpTraceHeader(headers));
         return { Id: entry['Id'], ...sendResult(queue.send(request), request, queue) };
       });
     },

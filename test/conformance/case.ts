@@ -29,6 +29,8 @@ export interface CallStep {
   readonly call: string;
   /** The request; strings may hold `${var}` references (see `substitute`). */
   readonly input?: unknown;
+  /** HTTP headers this request carries besides the SDK's (e.g. `X-Amzn-Trace-Id`); values may hold `${var}`. */
+  readonly headers?: Readonly<Record<string, string>>;
   /** AWS's answer: the output (a partial match, see `matches`) or the error. Omitted: any success. */
   readonly expect?: { readonly output?: unknown; readonly error?: ExpectedError };
   /** Saves values of the output for later steps: `{ "url": "QueueUrl", "handle": "Messages.0.ReceiptHandle" }`. */

@@ -66,12 +66,26 @@ async function call(step: CallStep, vars: Record<string, unknown>, env: CaseEnvi
   const Command = module[`${step.call}Command`];
   if (Command === undefined) throw new Error(`the ${service} SDK has no ${step.call}Command`);
   const client = env.clients[service] as unknown as { send(command: unknown): Promise<Record<string, unknown>> };
-  const pending = client.send(new Command(materialize(substitute(step.input ?? {}, vars))));
+  const command = new Command(materialize(substitute(step.input ?? {}, vars))) as { middlewareStack: MiddlewareStack };
+  if (step.headers !== undefined) withHeaders(command, substitute(step.headers, vars) as Record<string, string>);
+  const pending = client.send(command);
   try {
     return { ok: true, output: await whileTimeMoves(pending, env) };
   } catch (error) {
     return { ok: false, error: error as SdkError };
   }
+}
+
+interface MiddlewareStack {
+  add(middleware: (next: (args: { request: { headers: Record<string, string> } }) => Promise<unknown>) => (args: { request: { headers: Record<string, string> } }) => Promise<unknown>, options: { step: 'build'; name: string }): void;
+}
+
+/** Adds a step's own HTTP headers to its request, once the SDK has built it. */
+function withHeaders(command: { middlewareStack: MiddlewareStack }, headers: Record<string, string>): void {
+  command.middlewareStack.add((next) => (args) => {
+    Object.assign(args.request.headers, headers);
+    return next(args);
+  }, { step: 'build', name: 'conformanceStepHeaders' });
 }
 
 /** Lets the cloud's clock jump to its next timer while a call waits on it (a long poll, a delay). */

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { ManualClock } from '../../local/clock';
+import { LambdaService } from '../../local/lambda/lambda-service';
 import { chooseNode, installedNodes, nodeExecutableFor, platformPackages, runtimeMajor, UnsupportedRuntimeError, versionMajor, type NodeInstallation } from '../../local/lambda/node-runtime';
 
 const node = (version: string, origin = `from the npm package node-${version}`): NodeInstallation => ({ executable: `/opt/node-${version}/bin/node`, version, origin });
@@ -82,5 +84,19 @@ describe('the Node a Lambda runtime runs on', () => {
   (packageInstalled ? it : it.skip)('runs the project\'s npm scripts and npx on the Node 22 of the platform package', () => {
     const printed = spawnSync('npm', ['exec', '--', 'node', '--version'], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), shell: process.platform === 'win32' });
     expect(printed.stdout.trim()).toMatch(/^v22\./);
+  });
+});
+
+describe('a function\'s runtime', () => {
+  it('is refused at reconfiguration, as at creation, when this machine cannot run it; the function keeps the one it had', () => {
+    // Prepare: a function on a runtime this machine runs.
+    const lambda = new LambdaService({ clock: new ManualClock(), region: 'us-east-1', accountId: '000000000000' });
+    const config = { functionName: 'fn', assetDirectory: __dirname, handler: 'index.handler', runtime: 'nodejs22.x', timeoutSeconds: 3, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment: {}, endpoint: 'http://localhost' };
+    const fn = lambda.create(config);
+
+    // Act, Assess: python3.12 is refused before anything changes.
+    expect(() => lambda.reconfigure(fn, { ...config, runtime: 'python3.12' })).toThrow(UnsupportedRuntimeError);
+    expect(() => lambda.create({ ...config, functionName: 'other', runtime: 'python3.12' })).toThrow(UnsupportedRuntimeError);
+    expect(fn.config.runtime).toBe('nodejs22.x');
   });
 });
