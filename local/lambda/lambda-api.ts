@@ -5,6 +5,7 @@ import type { EventSourceMappings } from './event-source-mappings';
 import { CodeStore, InvalidZipError } from './function-code';
 import { functionConfiguration, lambdaTimestamp } from './function-configuration';
 import { parseFunctionName } from './function-name';
+import { FunctionPolicy } from './function-policy';
 import { LambdaError, LambdaErrors } from './lambda-errors';
 import { UnsupportedRuntimeError } from './node-runtime';
 import type { FunctionDetails, LambdaService, LocalFunction } from './lambda-service';
@@ -40,6 +41,8 @@ export interface LambdaApiOptions {
  */
 export class LambdaApi {
   private readonly code = new CodeStore();
+  /** Resource-based policies, per function (a deleted function's goes with it). */
+  private readonly policies = new WeakMap<LocalFunction, FunctionPolicy>();
 
   constructor(private readonly options: LambdaApiOptions) {}
 
@@ -70,6 +73,8 @@ export class LambdaApi {
       if (uuid !== '' && method === 'DELETE') return { status: 202, body: mappings.delete(uuid) };
       throw LambdaErrors.unknownRoute(path);
     }
+    const policyRoute = /^\/2015-03-31\/functions\/([^/]+)\/policy(?:\/([^/]+))?\/?$/.exec(path);
+    if (policyRoute !== null) return this.policyRoute(method, decodeURIComponent(policyRoute[1] ?? ''), policyRoute[2] === undefined ? undefined : decodeURIComponent(policyRoute[2]), body);
     const fnRoute = /^\/2015-03-31\/functions\/?([^/]*)(\/invocations|\/configuration|\/code)?\/?$/.exec(path);
     if (fnRoute === null) throw LambdaErrors.unknownRoute(path);
     const [, rawName = '', suffix] = fnRoute;
@@ -92,6 +97,34 @@ export class LambdaApi {
       return { status: 204, body: undefined };
     }
     throw LambdaErrors.unknownRoute(path);
+  }
+
+  /**
+   * AddPermission (POST, 201 with the statement as JSON text), GetPolicy (GET, the document as JSON
+   * text with its revision) and RemovePermission (DELETE `/policy/{sid}`, 204). A missing function or
+   * policy is ResourceNotFoundException, in the words each operation uses (test_permission_exceptions).
+   */
+  private policyRoute(method: string, name: string, statementId: string | undefined, body: Buffer): RestAnswer {
+    if (method === 'POST' && statementId === undefined) {
+      const fn = this.lookup(name, false);
+      const policy = this.policies.get(fn) ?? new FunctionPolicy();
+      const statement = policy.add(json(body), fn.arn);
+      this.policies.set(fn, policy);
+      return { status: 201, body: { Statement: JSON.stringify(statement) } };
+    }
+    const fn = this.options.lambda.find(parseFunctionName(name, this.options.region).name);
+    const policy = fn === undefined ? undefined : this.policies.get(fn);
+    if (method === 'GET' && statementId === undefined) {
+      if (policy === undefined || policy.isEmpty) throw LambdaErrors.resourceNotFound();
+      return { status: 200, body: { Policy: JSON.stringify(policy.document()), RevisionId: policy.revisionId } };
+    }
+    if (method === 'DELETE' && statementId !== undefined) {
+      if (fn === undefined) throw new LambdaError('ResourceNotFoundException', `No policy found for: ${this.arnOf(parseFunctionName(name, this.options.region).name)}`, 404, 'Message');
+      if (policy === undefined || policy.isEmpty) throw new LambdaError('ResourceNotFoundException', 'No policy is associated with the given resource.', 404, 'Message');
+      policy.remove(statementId);
+      return { status: 204, body: undefined };
+    }
+    throw LambdaErrors.unknownRoute(`/2015-03-31/functions/${name}/policy`);
   }
 
   /**
