@@ -1,0 +1,70 @@
+import { NEEDS_REPLACEMENT, type ProviderContext, type ResourceProvider } from './provider';
+
+/**
+ * Types with no behaviour in the local cloud (permissions, monitoring, metadata, encryption keys,
+ * container registries, policies): they are recorded with a physical id and the attributes templates
+ * read from them, and nothing else happens. Listed here so a deployment can say what it only accepted.
+ */
+export const ACCEPTED_TYPES: readonly string[] = [
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter',
+  'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::Permission',
+  'AWS::CDK::Metadata', 'AWS::Events::EventBusPolicy', 'AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::SNS::TopicPolicy',
+  // Bootstrap's: no local behaviour yet (S3 and SSM get providers once their services exist).
+  'AWS::ECR::Repository', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SSM::Parameter',
+];
+
+/** The provider of an accepted type: a physical id (the template's name property, else a generated name) and the usual attributes. */
+export function acceptedProvider(type: string): ResourceProvider {
+  return {
+    type,
+    async create(_logicalId, properties, ctx) {
+      const physicalId = nameOf(type, properties) ?? ctx.generatedName(64);
+      return { physicalId, attributes: attributesOf(type, physicalId, properties, ctx) };
+    },
+    async update(physicalId, previous, next, ctx) {
+      if (nameOf(type, previous) !== nameOf(type, next)) return NEEDS_REPLACEMENT;
+      return { physicalId, attributes: attributesOf(type, physicalId, next, ctx) };
+    },
+    async delete() {},
+  };
+}
+
+const NAME_PROPERTIES: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::Logs::LogGroup': 'LogGroupName',
+  'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::KMS::Alias': 'AliasName',
+  'AWS::ECR::Repository': 'RepositoryName',
+  'AWS::S3::Bucket': 'BucketName',
+  'AWS::SSM::Parameter': 'Name',
+};
+
+function nameOf(type: string, properties: Readonly<Record<string, unknown>>): string | undefined {
+  const key = NAME_PROPERTIES[type];
+  const value = key === undefined ? undefined : properties[key];
+  return value === undefined || value === null ? undefined : String(value);
+}
+
+function attributesOf(type: string, id: string, properties: Readonly<Record<string, unknown>>, ctx: ProviderContext): Record<string, unknown> {
+  const { region, accountId } = ctx;
+  const service = type.split('::')[1]?.toLowerCase() ?? 'unknown';
+  switch (type) {
+    case 'AWS::IAM::Role':
+      return { Arn: `arn:aws:iam::${accountId}:role/${id}`, RoleId: `AROA${id.slice(0, 16).toUpperCase()}` };
+    case 'AWS::IAM::ManagedPolicy':
+      return { PolicyArn: `arn:aws:iam::${accountId}:policy/${id}` };
+    case 'AWS::S3::Bucket':
+      return { Arn: `arn:aws:s3:::${id}`, DomainName: `${id}.s3.amazonaws.com`, RegionalDomainName: `${id}.s3.${region}.amazonaws.com`, DualStackDomainName: `${id}.s3.dualstack.${region}.amazonaws.com`, WebsiteURL: `http://${id}.s3-website-${region}.amazonaws.com` };
+    case 'AWS::ECR::Repository':
+      return { Arn: `arn:aws:ecr:${region}:${accountId}:repository/${id}`, RepositoryUri: `${accountId}.dkr.ecr.${region}.amazonaws.com/${id}` };
+    case 'AWS::SSM::Parameter':
+      return { Type: properties['Type'] ?? 'String', Value: properties['Value'] };
+    case 'AWS::KMS::Key':
+      return { Arn: `arn:aws:kms:${region}:${accountId}:key/${id}`, KeyId: id };
+    case 'AWS::Logs::LogGroup':
+      return { Arn: `arn:aws:logs:${region}:${accountId}:log-group:${id}:*` };
+    default:
+      return { Arn: `arn:aws:${service}:${region}:${accountId}:${id}` };
+  }
+}

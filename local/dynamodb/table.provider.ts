@@ -1,0 +1,82 @@
+import { CreateTableCommand, DeleteTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ResourceProviderError, type Properties, type ProviderContext, type ResourceProvider } from '../cloudformation/provider';
+
+/**
+ * `AWS::DynamoDB::Table` (and `GlobalTable`, one region): a table in DynamoDB Local; Ref is its name.
+ * A new name or key schema is a new table; other changes keep the table and its items (time to
+ * live is applied; index and capacity changes are recorded only).
+ */
+export const tableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::Table', ['ImportSourceSpecification', 'TableName', 'KeySchema']);
+export const globalTableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::GlobalTable', ['TableName', 'KeySchema', 'LocalSecondaryIndexes']);
+
+function tableProviderFor(type: string, replaceOn: readonly string[]): ResourceProvider {
+  return {
+    type,
+    replaceOn,
+    async create(_logicalId, properties, ctx) {
+      const name = (properties['TableName'] as string | undefined) ?? ctx.generatedName(255);
+      const client = clientOf(ctx);
+      await createTable(client, name, properties);
+      await applyTtl(client, name, undefined, properties);
+      return resourceOf(name, ctx);
+    },
+    async update(physicalId, previous, next, ctx) {
+      await applyTtl(clientOf(ctx), physicalId, previous, next);
+      return resourceOf(physicalId, ctx);
+    },
+    async delete(physicalId, _properties, ctx) {
+      try {
+        await clientOf(ctx).send(new DeleteTableCommand({ TableName: physicalId }));
+      } catch (error) {
+        if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
+      }
+    },
+  };
+}
+
+function clientOf(ctx: ProviderContext): DynamoDBClient {
+  if (ctx.dynamodb === undefined) throw new ResourceProviderError(`${ctx.stackName}/${ctx.logicalId}: the app has DynamoDB tables and the local cloud was started without DynamoDB`);
+  return ctx.dynamodb;
+}
+
+function resourceOf(name: string, ctx: ProviderContext) {
+  const arn = `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
+  return { physicalId: name, attributes: { Arn: arn, StreamArn: `${arn}/stream/local` } };
+}
+
+async function createTable(client: DynamoDBClient, name: string, props: Properties): Promise<void> {
+  const onDemand = props['BillingMode'] === 'PAY_PER_REQUEST';
+  const throughput = (p: unknown) => (onDemand ? {} : { ProvisionedThroughput: (p as CreateTableCommandInput['ProvisionedThroughput']) ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } });
+  const gsis = (props['GlobalSecondaryIndexes'] as Array<Record<string, unknown>> | undefined)?.map((index) => ({
+    IndexName: index['IndexName'] as string,
+    KeySchema: index['KeySchema'] as never,
+    Projection: index['Projection'] as never,
+    ...throughput(index['ProvisionedThroughput']),
+  }));
+  const lsis = props['LocalSecondaryIndexes'] as CreateTableCommandInput['LocalSecondaryIndexes'];
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: props['KeySchema'] as never,
+      AttributeDefinitions: props['AttributeDefinitions'] as never,
+      BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+      ...throughput(props['ProvisionedThroughput']),
+      ...(gsis && gsis.length > 0 ? { GlobalSecondaryIndexes: gsis } : {}),
+      ...(lsis && lsis.length > 0 ? { LocalSecondaryIndexes: lsis } : {}),
+    }),
+  );
+}
+
+type Ttl = { AttributeName?: string; Enabled?: boolean } | undefined;
+
+/** Turns time to live on or off when the template's setting differs from what it was. */
+async function applyTtl(client: DynamoDBClient, name: string, previous: Properties | undefined, next: Properties): Promise<void> {
+  const before = previous?.['TimeToLiveSpecification'] as Ttl;
+  const after = next['TimeToLiveSpecification'] as Ttl;
+  const on = (ttl: Ttl) => (ttl?.Enabled === true || String(ttl?.Enabled) === 'true') && ttl?.AttributeName !== undefined;
+  if (on(after) && (!on(before) || before?.AttributeName !== after?.AttributeName)) {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: after!.AttributeName!, Enabled: true } }));
+  } else if (!on(after) && on(before)) {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: before!.AttributeName!, Enabled: false } }));
+  }
+}
