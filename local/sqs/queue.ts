@@ -505,15 +505,28 @@ export class SqsQueue {
     if (group.length === 0) this.groups.delete(message.groupId!);
   }
 
-  /** Serves waiting long polls, then tells the host. */
+  /** Set while `notify` serves long polls. */
+  private notifying = false;
+
+  /**
+   * Serves waiting long polls, then tells the host. A long poll with a visibility timeout of 0 makes
+   * what it takes visible again at once, which notifies again: that inner call returns, and the
+   * running loop serves the next waiter (calling in, it recursed on the same waiter without end).
+   */
   private notify(): void {
-    while (this.waiters.length > 0) {
-      const waiter = this.waiters[0]!;
-      const got = this.take(waiter.max, waiter.visibilityTimeout);
-      if (got.length === 0) break;
-      this.waiters.shift();
-      waiter.timer?.cancel();
-      waiter.resolve(got);
+    if (this.notifying) return;
+    this.notifying = true;
+    try {
+      while (this.waiters.length > 0) {
+        const waiter = this.waiters[0]!;
+        const got = this.take(waiter.max, waiter.visibilityTimeout);
+        if (got.length === 0) break;
+        this.waiters.shift();
+        waiter.timer?.cancel();
+        waiter.resolve(got);
+      }
+    } finally {
+      this.notifying = false;
     }
     this.host.changed(this);
   }

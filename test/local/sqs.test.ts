@@ -168,6 +168,22 @@ describe('SQS long polling', () => {
     expect((await polling).map((m) => m.Body)).toEqual(['wake up']);
   });
 
+  it('serves every waiting long poll with VisibilityTimeout 0 the message that arrives, which stays visible', async () => {
+    // Prepare: two long polls that leave what they receive visible.
+    const { url } = await queue();
+    const first = receive(url, { WaitTimeSeconds: 20, VisibilityTimeout: 0 });
+    const second = receive(url, { WaitTimeSeconds: 20, VisibilityTimeout: 0 });
+    await waitFor(async () => env.cloud.sqs.queueByUrl(url).waiting === 2);
+
+    // Act
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'for all' }));
+
+    // Assess
+    expect((await first).map((m) => m.Body)).toEqual(['for all']);
+    expect((await second).map((m) => m.Body)).toEqual(['for all']);
+    expect(await count(url)).toEqual({ visible: 1, inFlight: 0, delayed: 0 });
+  });
+
   it('returns empty when the wait ends', async () => {
     const { url } = await queue();
     const polling = receive(url, { WaitTimeSeconds: 2 });
