@@ -15,7 +15,7 @@
  *   name: 'cloudformation',
  *   version: '2010-05-15',
  *   xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
- *   async handle(action, params) {
+ *   async handle(action, params, caller) { // caller: { accessKeyId, region } from the signature
  *     if (action !== 'CreateStack') throw new AwsError('InvalidAction', `Could not find operation ${action} for version 2010-05-15`);
  *     const name = requiredParam(params, 'StackName');
  *     // Parameters.member.1.ParameterKey=A&Parameters.member.1.ParameterValue=1 -> [{ ParameterKey: 'A', ParameterValue: '1' }]
@@ -47,7 +47,26 @@ export interface QueryGatewayService {
    * Serves one action. The result becomes the `<ActionResult>` element (undefined: none); throw an
    * {@link AwsError} for the service's errors (`ValidationError`, `AccessDenied`, ...).
    */
-  handle(action: string, params: QueryParams): Promise<Record<string, unknown> | undefined>;
+  handle(action: string, params: QueryParams, caller: QueryCaller): Promise<Record<string, unknown> | undefined>;
+}
+
+/** Who sent a request, as far as its signature says (signatures are not checked). */
+export interface QueryCaller {
+  /** The access key id the request was signed with; undefined when unsigned. */
+  readonly accessKeyId?: string;
+  /** The region it was signed for; undefined when unsigned. */
+  readonly region?: string;
+}
+
+const ACCESS_KEY = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\//;
+
+/** Reads the access key id and region from a request's `Authorization` header or presigned `X-Amz-Credential`. */
+export function queryCaller(authorization: string | undefined, search: URLSearchParams): QueryCaller {
+  const fromHeader = authorization === undefined ? null : ACCESS_KEY.exec(authorization);
+  if (fromHeader !== null) return { accessKeyId: fromHeader[1]!, region: fromHeader[2]! };
+  const parts = search.get('X-Amz-Credential')?.split('/');
+  if (parts === undefined || parts.length < 3) return {};
+  return { accessKeyId: parts[0]!, region: parts[2]! };
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from '../aws-error';
-import { parseQueryParams, type QueryGatewayService } from './query-protocol';
+import { parseQueryParams, queryCaller, type QueryGatewayService } from './query-protocol';
 import { queryErrorXml, queryResponseXml } from './query-xml';
 import { signingScope } from './signing-scope';
 
@@ -191,7 +191,8 @@ export class Gateway {
     delete params['Action'];
     try {
       if (action === undefined || action === '') throw new AwsError('MissingAction', 'Missing Action parameter: query-protocol requests carry Action=<operation>.');
-      const result = await service.handle(action, params);
+      const authorization = request.headers['authorization'];
+      const result = await service.handle(action, params, queryCaller(typeof authorization === 'string' ? authorization : undefined, url.searchParams));
       this.sendXml(response, 200, queryResponseXml(action, service.xmlns, result, requestId), requestId);
     } catch (error) {
       if (!(error instanceof AwsError)) process.emitWarning(`local cloud internal error: ${(error as Error)?.stack ?? String(error)}`);
