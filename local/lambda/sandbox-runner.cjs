@@ -1,6 +1,7 @@
 'use strict';
 // Runs inside a sandbox child process: loads one bundled handler (its init phase), then serves
 // invocations sent by the parent over IPC, one at a time, like a Lambda execution environment.
+const fs = require('node:fs');
 const path = require('node:path');
 
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
@@ -58,14 +59,50 @@ const END_OF_OUTPUT = '\u0000sandbox-output-end ';
 let handler;
 const initStarted = process.hrtime.bigint();
 try {
-  const loaded = require(path.join(taskRoot, moduleName));
-  handler = loaded[exportName];
-  if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${moduleName}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
-  }
+  handler = loadHandler();
   process.send({ type: 'ready', initMs: Number(process.hrtime.bigint() - initStarted) / 1e6 });
 } catch (error) {
-  process.send({ type: 'init-error', error: serializeError(error) }, () => process.exit(1));
+  const failure = initFailure(error);
+  // As Lambda logs a failed init in the function's log, then answers each invocation with it.
+  process.stderr.write(`${new RealDate().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify({ errorType: failure.errorType, errorMessage: failure.errorMessage, stack: failure.trace })}\n`);
+  process.send({ type: 'init-error', error: failure }, () => process.exit(1));
+}
+
+/**
+ * Loads the handler as Lambda's Node.js runtime does: `<module>.js`, `.mjs` or `.cjs` in the task root
+ * (a missing one is `Cannot find module '<module>'`, whatever else the folder holds), then its export.
+ */
+function loadHandler() {
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => path.join(taskRoot, moduleName + ext)).find((candidate) => fs.existsSync(candidate));
+  if (file === undefined) {
+    throw Object.assign(new Error(`Cannot find module '${moduleName}'\nRequire stack:\n- ${__filename}`), { code: 'MODULE_NOT_FOUND' });
+  }
+  const loaded = require(file);
+  const exported = loaded[exportName];
+  if (typeof exported !== 'function') {
+    throw Object.assign(new Error(`${moduleName}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  }
+  return exported;
+}
+
+/**
+ * A failed init in Lambda's words: a module that cannot be found is `Runtime.ImportModuleError`, a
+ * syntax error `Runtime.UserCodeSyntaxError` (each with the original error as `Name: message`), a
+ * missing export `Runtime.HandlerNotFound`; anything else the code threw is reported as it was thrown.
+ */
+function initFailure(error) {
+  const err = error instanceof Error ? error : new Error(String(error));
+  let errorType = err.name || 'Error';
+  let errorMessage = err.message;
+  if (err.code === 'MODULE_NOT_FOUND' || err.code === 'ERR_MODULE_NOT_FOUND') {
+    errorType = 'Runtime.ImportModuleError';
+    errorMessage = `Error: ${err.message}`;
+  } else if (err instanceof SyntaxError) {
+    errorType = 'Runtime.UserCodeSyntaxError';
+    errorMessage = `SyntaxError: ${err.message}`;
+  }
+  const frames = String(err.stack || '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { errorType, errorMessage, trace: [...`${errorType}: ${errorMessage}`.split('\n'), ...frames] };
 }
 
 process.on('message', (message) => {

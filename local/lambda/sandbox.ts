@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nodeExecutableFor } from './node-runtime';
 
@@ -147,8 +148,14 @@ export class Sandbox {
     } catch (error) {
       return Promise.reject({ errorType: 'InvalidRuntimeException', errorMessage: (error as Error).message });
     }
+    // A code folder that is not there (an unbundled placeholder asset, a deleted cdk.out) cannot be the
+    // working directory (spawn fails with ENOENT): the runner starts elsewhere and reports the missing
+    // module as Lambda does (Runtime.ImportModuleError), and the local cloud's log says why.
+    const hasCode = fs.existsSync(this.config.assetDirectory);
+    if (!hasCode) this.config.onLog?.(`local cloud: the code folder of ${this.config.functionName} does not exist: ${this.config.assetDirectory}`, 'stderr');
     // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
-    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd: this.config.assetDirectory, execArgv: [] });
+    const cwd = hasCode ? this.config.assetDirectory : path.dirname(RUNNER);
+    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv: [] });
     this.child = child;
     forwardLines(child, (line, stream) => {
       // The runner ends each invocation's output on both streams with a marker (see run()).
@@ -164,7 +171,7 @@ export class Sandbox {
         child.off('message', onMessage);
       };
       child.on('message', onMessage);
-      child.once('exit', (code, signal) => reject({ errorType: 'Runtime.ExitError', errorMessage: `sandbox exited during init (${signal ?? `code ${code}`})` }));
+      child.once('exit', (code, signal) => reject({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${signal === null ? `exit status ${code}` : `signal: ${signal}`}` }));
       // The executable could not start (a spawn error is emitted, not thrown): an init failure, never an uncaught error.
       child.on('error', (error) => reject({ errorType: 'Runtime.ExitError', errorMessage: `sandbox could not start ${execPath}: ${error.message}` }));
     });

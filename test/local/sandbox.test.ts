@@ -79,6 +79,81 @@ describe('Lambda sandbox', () => {
     box.stop();
   });
 
+  describe('a sandbox that cannot start fails its invocations as Lambda does, names the cause, and tries again', () => {
+    const RUNNER = path.join(__dirname, '..', '..', 'local', 'lambda', 'sandbox-runner.cjs');
+    let root: string;
+    beforeEach(() => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-init-'));
+    });
+    afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    /** A function whose code folder holds `files` (none: the folder does not exist). */
+    const codeBox = (files: Record<string, string> | undefined, handler = 'index.handler', logs: string[] = []) => {
+      const assetDirectory = path.join(root, 'asset');
+      if (files !== undefined) {
+        fs.mkdirSync(assetDirectory, { recursive: true });
+        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(assetDirectory, name), text);
+      }
+      const box = new Sandbox({ functionName: 'broken', assetDirectory, handler, runtime: 'nodejs22.x', timeoutSeconds: 5, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment: {}, onLog: (line) => logs.push(line) });
+      return { box, assetDirectory, logs };
+    };
+
+    it('a missing code folder (an unbundled placeholder asset): Runtime.ImportModuleError; once the code is there, the next invocation runs it', async () => {
+      // Prepare
+      const { box, assetDirectory, logs } = codeBox(undefined);
+
+      // Act
+      const missing = await box.invoke({});
+      const again = await box.invoke({});
+      fs.mkdirSync(assetDirectory);
+      fs.writeFileSync(path.join(assetDirectory, 'index.js'), 'exports.handler = async (event) => ({ got: event });');
+      const fixed = await box.invoke({ n: 1 });
+      box.stop();
+
+      // Assess
+      expect(missing).toMatchObject({ ok: false, coldStart: true, error: { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module 'index'\nRequire stack:\n- ${RUNNER}` } });
+      expect(missing.error?.trace?.[0]).toBe("Runtime.ImportModuleError: Error: Cannot find module 'index'");
+      expect(again).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError' } });
+      expect(logs).toContain(`local cloud: the code folder of broken does not exist: ${assetDirectory}`);
+      expect(fixed).toMatchObject({ ok: true, result: { got: { n: 1 } } });
+    });
+
+    it('a handler path naming no file: Runtime.ImportModuleError naming the module, whatever else the folder holds', async () => {
+      const { box } = codeBox({ 'index.js': 'exports.handler = async () => 1;' }, 'handlers/record.handler');
+      expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError', errorMessage: `Error: Cannot find module 'handlers/record'\nRequire stack:\n- ${RUNNER}` } });
+      box.stop();
+    });
+
+    it('a dependency the code requires but the bundle lacks: Runtime.ImportModuleError with the require stack', async () => {
+      const { box, assetDirectory } = codeBox({ 'index.js': "require('left-pad-not-bundled');\nexports.handler = async () => 1;" });
+      const outcome = await box.invoke({});
+      box.stop();
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError' } });
+      expect(outcome.error?.errorMessage).toMatch(new RegExp(`^Error: Cannot find module 'left-pad-not-bundled'\nRequire stack:\n- ${path.join(assetDirectory, 'index.js').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    });
+
+    it('a syntax error: Runtime.UserCodeSyntaxError', async () => {
+      const { box } = codeBox({ 'index.js': 'exports.handler = async () => {;' });
+      const outcome = await box.invoke({});
+      box.stop();
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'Runtime.UserCodeSyntaxError', errorMessage: expect.stringMatching(/^SyntaxError: /) } });
+    });
+
+    it('code that throws at load: the error as thrown, logged as an uncaught exception', async () => {
+      const { box, logs } = codeBox({ 'index.js': "if (!process.env.TABLE_NAME) throw new TypeError('TABLE_NAME is not set');\nexports.handler = async () => 1;" });
+      const outcome = await box.invoke({}, { captureLogs: true });
+      box.stop();
+      expect(outcome).toMatchObject({ ok: false, error: { errorType: 'TypeError', errorMessage: 'TABLE_NAME is not set' } });
+      await eventually(async () => expect(logs.some((line) => /\tERROR\tUncaught Exception \t\{"errorType":"TypeError","errorMessage":"TABLE_NAME is not set"/.test(line))).toBe(true), { deadlineMs: 2000, firstDelayMs: 10 });
+    });
+
+    it('code that exits at load: Runtime.ExitError with its exit status', async () => {
+      const { box } = codeBox({ 'index.js': 'process.exit(3);' });
+      expect(await box.invoke({})).toMatchObject({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited with error: exit status 3' } });
+      box.stop();
+    });
+  });
+
   describe('the Node a function runs on: its runtime\'s, whatever Node runs the local cloud', () => {
     const versionBox = (runtime: string, environment: Record<string, string> = {}) =>
       new Sandbox({ functionName: 'version', assetDirectory: path.join(FIXTURES, 'version'), handler: 'index.handler', runtime, timeoutSeconds: 5, memoryMb: 128, region: 'us-east-1', accountId: '000000000000', environment });
