@@ -16,6 +16,8 @@ import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
 import { Settler, type SettleResult } from './settle';
 import { SqsService } from './sqs/sqs-service';
+import { SsmService } from './ssm/ssm-service';
+import { StsService } from './sts/sts-service';
 import type { Faults } from './faults/faults';
 
 export interface LocalCloudOptions {
@@ -56,6 +58,10 @@ export interface LocalCloud {
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
   readonly lambda: LambdaService;
+  /** STS: the caller's identity and the temporary credentials of assumed roles. */
+  readonly sts: StsService;
+  /** SSM Parameter Store; `ssm.parameters` is the store CloudFormation reads and writes in process. */
+  readonly ssm: SsmService;
   /** Every event source mapping: the deployed app's and those created through the Lambda API. */
   readonly mappings: EventSourceMappings;
   readonly dynamodb?: DynamoDbLocal;
@@ -110,6 +116,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
+  const sts = new StsService({ accountId });
+  const ssm = new SsmService({ region, accountId, now: () => clock.now() });
   const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
   const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint });
   settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings.runtimes(), requestsInFlight: () => gateway?.inFlight ?? 0 });
@@ -132,6 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const services: Array<GatewayService | RawGatewayService> = [
       { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
       { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input, headers) => sqs.handle(op, input, headers) },
+      ssm,
       ...(dynamodb === undefined
         ? []
         : [
@@ -143,11 +152,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             }),
           ]),
     ];
-    const serviceNames = [...services.map((s) => s.name), 'lambda'];
+    const query = [sts];
+    const serviceNames = [...services.map((s) => s.name), 'lambda', ...query.map((s) => s.name)];
     gateway = new Gateway({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4566,
       services,
+      query,
       rest: [
         { pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
         { pathPrefix: '/2015-03-31/event-source-mappings', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
@@ -193,6 +204,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sqs,
       eventBridge,
       lambda,
+      sts,
+      ssm,
       mappings,
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
