@@ -14,6 +14,8 @@ import { Gateway, type GatewayService, type RawGatewayService } from './gateway/
 import { EventSourceMappings } from './lambda/event-source-mappings';
 import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
+import { S3Api } from './s3/s3-api';
+import { S3Service } from './s3/s3-service';
 import { Settler, type SettleResult } from './settle';
 import { SqsService } from './sqs/sqs-service';
 import { SsmService } from './ssm/ssm-service';
@@ -58,6 +60,8 @@ export interface LocalCloud {
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
   readonly lambda: LambdaService;
+  /** S3's buckets and objects, in memory (the CDK's asset bucket, templates, Lambda code). */
+  readonly s3: S3Service;
   /** STS: the caller's identity and the temporary credentials of assumed roles. */
   readonly sts: StsService;
   /** SSM Parameter Store; `ssm.parameters` is the store CloudFormation reads and writes in process. */
@@ -118,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   });
   const sts = new StsService({ accountId });
   const ssm = new SsmService({ region, accountId, now: () => clock.now() });
+  const s3 = new S3Service({ region, accountId, now: () => clock.now() });
   const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
   const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint });
   settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings.runtimes(), requestsInFlight: () => gateway?.inFlight ?? 0 });
@@ -153,12 +158,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ]),
     ];
     const query = [sts];
-    const serviceNames = [...services.map((s) => s.name), 'lambda', ...query.map((s) => s.name)];
+    const serviceNames = [...services.map((s) => s.name), 'lambda', ...query.map((s) => s.name), 's3'];
     gateway = new Gateway({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4566,
       services,
       query,
+      s3: new S3Api(s3, () => endpoint),
       rest: [
         { pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
         { pathPrefix: '/2015-03-31/event-source-mappings', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
@@ -204,6 +210,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sqs,
       eventBridge,
       lambda,
+      s3,
       sts,
       ssm,
       mappings,

@@ -45,9 +45,18 @@ export interface GatewayOptions {
   readonly rest?: readonly RestGatewayService[];
   /** Query-protocol services (STS, CloudFormation), picked by the service a request was signed for. */
   readonly query?: readonly QueryGatewayService[];
+  /** S3's REST-XML API, picked by the service a request was signed for (`s3`): it carries no X-Amz-Target. */
+  readonly s3?: S3GatewayService;
+}
+
+/** S3 behind the endpoint: answers the raw request itself (XML bodies, object bytes, S3's errors). */
+export interface S3GatewayService {
+  serve(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** S3 bodies are objects and parts: clients go multipart above 5-8 MiB, a single PutObject may be larger. */
+const MAX_S3_BODY_BYTES = 128 * 1024 * 1024;
 
 /**
  * One HTTP endpoint speaking the AWS JSON protocols: requests are dispatched by `X-Amz-Target`
@@ -93,10 +102,11 @@ export class Gateway {
   private onRequest(request: http.IncomingMessage, response: http.ServerResponse): void {
     const chunks: Buffer[] = [];
     let size = 0;
+    const limit = this.options.s3 !== undefined && signingScope(request)?.service === 's3' ? MAX_S3_BODY_BYTES : MAX_BODY_BYTES;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        this.sendError(response, new AwsError('RequestEntityTooLarge', `Request body exceeds ${MAX_BODY_BYTES} bytes.`, 413), undefined);
+      if (size > limit) {
+        this.sendError(response, new AwsError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes.`, 413), undefined);
         request.destroy();
         return;
       }
@@ -123,6 +133,7 @@ export class Gateway {
       const result = await route(request, body, url);
       return this.sendJson(response, result.status, 'application/json', result.body);
     }
+    if (this.options.s3 !== undefined && signingScope(request)?.service === 's3') return this.options.s3.serve(request, body, response);
     const rest = this.options.rest?.find((r) => url.pathname.startsWith(r.pathPrefix));
     if (rest !== undefined) {
       const result = await rest.handle(request, body, url);
