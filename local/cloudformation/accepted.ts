@@ -9,8 +9,8 @@ export const ACCEPTED_TYPES: readonly string[] = [
   'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter',
   'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::Permission',
   'AWS::CDK::Metadata', 'AWS::Events::EventBusPolicy', 'AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::SNS::TopicPolicy',
-  // Bootstrap's: no local behaviour yet (S3 and SSM get providers once their services exist).
-  'AWS::ECR::Repository', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::SSM::Parameter',
+  // The CDK bootstrap's (its bucket and version parameter have providers: s3/, ssm/).
+  'AWS::ECR::Repository', 'AWS::S3::BucketPolicy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::User',
 ];
 
 /** The provider of an accepted type: a physical id (the template's name property, else a generated name) and the usual attributes. */
@@ -36,8 +36,6 @@ const NAME_PROPERTIES: Record<string, string> = {
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::KMS::Alias': 'AliasName',
   'AWS::ECR::Repository': 'RepositoryName',
-  'AWS::S3::Bucket': 'BucketName',
-  'AWS::SSM::Parameter': 'Name',
 };
 
 function nameOf(type: string, properties: Readonly<Record<string, unknown>>): string | undefined {
@@ -54,12 +52,8 @@ function attributesOf(type: string, id: string, properties: Readonly<Record<stri
       return { Arn: `arn:aws:iam::${accountId}:role/${id}`, RoleId: `AROA${id.slice(0, 16).toUpperCase()}` };
     case 'AWS::IAM::ManagedPolicy':
       return { PolicyArn: `arn:aws:iam::${accountId}:policy/${id}` };
-    case 'AWS::S3::Bucket':
-      return { Arn: `arn:aws:s3:::${id}`, DomainName: `${id}.s3.amazonaws.com`, RegionalDomainName: `${id}.s3.${region}.amazonaws.com`, DualStackDomainName: `${id}.s3.dualstack.${region}.amazonaws.com`, WebsiteURL: `http://${id}.s3-website-${region}.amazonaws.com` };
     case 'AWS::ECR::Repository':
       return { Arn: `arn:aws:ecr:${region}:${accountId}:repository/${id}`, RepositoryUri: `${accountId}.dkr.ecr.${region}.amazonaws.com/${id}` };
-    case 'AWS::SSM::Parameter':
-      return { Type: properties['Type'] ?? 'String', Value: properties['Value'] };
     case 'AWS::KMS::Key':
       return { Arn: `arn:aws:kms:${region}:${accountId}:key/${id}`, KeyId: id };
     case 'AWS::Logs::LogGroup':

@@ -6,7 +6,7 @@ import { creationOrder } from '../assembly/template-graph';
 import { acceptedProvider, ACCEPTED_TYPES } from './accepted';
 import { resolveDynamicReferences } from './dynamic-references';
 import { checkRules, resolveParameters, type ResolvedParameter } from './parameters';
-import { changedProperties, NEEDS_REPLACEMENT, sameValue, type Properties, type ProviderContext, type ProviderServices, type ResourceProvider } from './provider';
+import { changedProperties, NEEDS_REPLACEMENT, sameValue, type AssetResolver, type Properties, type ProviderContext, type ProviderServices, type ResourceProvider } from './provider';
 import { PROVIDERS } from './providers';
 import type { ResourceChange, ResourceStatus, StackEngine, StackEvent, StackInput, StackOutput, StackRecord, StackResourceRecord, StackStatus } from './stack-engine';
 import { parseTemplate, validationError, type EngineResource, type EngineTemplate } from './template';
@@ -35,9 +35,10 @@ export interface LocalStackEngine extends StackEngine {
   /**
    * Applies a template and waits for the outcome (the fast boot path): resolves with the stack
    * once complete, rejects with the failing resource's own error once rolled back.
-   * `template` skips parsing when the caller holds the template already.
+   * `template` skips parsing when the caller holds the template already; `assets` says where this
+   * operation's function code comes from (a cloud assembly's folders) instead of the engine's resolver.
    */
-  deploy(input: StackInput, options?: { template?: EngineTemplate }): Promise<StackRecord>;
+  deploy(input: StackInput, options?: { template?: EngineTemplate; assets?: AssetResolver }): Promise<StackRecord>;
   /** How a type is run. */
   support(type: string): TypeSupport;
   /** Stack operations under way (settling waits for none). */
@@ -94,6 +95,8 @@ interface Stack {
   imports: Set<string>;
   /** Why the last operation failed (the fast path rethrows it). */
   failure?: unknown;
+  /** Where the current operation's function code comes from, when not the engine's resolver. */
+  assets?: AssetResolver;
 }
 
 /** A resource failed: the stack operation stops and rolls back. */
@@ -247,8 +250,8 @@ class Engine implements LocalStackEngine {
     return this.record(stack);
   }
 
-  async deploy(input: StackInput, options: { template?: EngineTemplate } = {}): Promise<StackRecord> {
-    const stack = this.start(input, options.template);
+  async deploy(input: StackInput, options: { template?: EngineTemplate; assets?: AssetResolver } = {}): Promise<StackRecord> {
+    const stack = this.start(input, options.template, options.assets);
     await this.idle();
     if (stack.status !== 'CREATE_COMPLETE' && stack.status !== 'UPDATE_COMPLETE') {
       throw stack.failure ?? new Error(`${stack.stackName}: ${stack.status}${stack.statusReason === undefined ? '' : `: ${stack.statusReason}`}`);
@@ -256,7 +259,7 @@ class Engine implements LocalStackEngine {
     return this.record(stack);
   }
 
-  private start(input: StackInput, given?: EngineTemplate): Stack {
+  private start(input: StackInput, given?: EngineTemplate, assets?: AssetResolver): Stack {
     const { template, parameters } = this.prepare(input, given);
     const existing = this.find(input.stackName);
     if (existing !== undefined && IN_PROGRESS.test(existing.status)) {
@@ -286,6 +289,7 @@ class Engine implements LocalStackEngine {
         events: [],
         imports: new Set(),
       };
+      if (assets !== undefined) stack.assets = assets;
       this.stacks.push(stack);
       this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
       this.track(this.create(stack));
@@ -299,6 +303,8 @@ class Engine implements LocalStackEngine {
     existing.capabilities = input.capabilities ?? existing.capabilities;
     existing.updatedAt = now;
     delete existing.failure;
+    if (assets === undefined) delete existing.assets;
+    else existing.assets = assets;
     this.setStatus(existing, 'UPDATE_IN_PROGRESS', 'User Initiated');
     this.track(this.update(existing, previous));
     return existing;
@@ -573,6 +579,7 @@ class Engine implements LocalStackEngine {
   private context(stack: Stack, logicalId: string, replacing: boolean): ProviderContext {
     return {
       ...this.options,
+      ...(stack.assets === undefined ? {} : { assets: stack.assets }),
       stackName: stack.stackName,
       stackId: stack.stackId,
       logicalId,

@@ -64,6 +64,13 @@ export interface ParameterStore {
   delete(name: string): void;
 }
 
+/** S3, as `AWS::S3::Bucket` uses it (`S3Service`). */
+export interface BucketStore {
+  createBucket(name: string): unknown;
+  deleteBucket(name: string, options?: { readonly force?: boolean }): void;
+  hasBucket(name: string): boolean;
+}
+
 /** The services providers act on; fixed for the life of an engine. */
 export interface ProviderServices {
   readonly clock: Clock;
@@ -79,8 +86,10 @@ export interface ProviderServices {
   readonly dynamodb?: DynamoDBClient;
   /** Where function code comes from. */
   readonly assets: AssetResolver;
-  /** SSM parameters; without it, `AWS::SSM::Parameter` is only recorded. */
+  /** SSM parameters; without it, `AWS::SSM::Parameter` is only recorded and SSM-typed parameters stand for their names. */
   readonly ssm?: ParameterStore;
+  /** S3 buckets; without it, `AWS::S3::Bucket` is only recorded. */
+  readonly s3?: BucketStore;
   /** Called when something settling watches changes. */
   readonly changed: () => void;
 }

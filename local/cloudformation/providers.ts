@@ -4,7 +4,9 @@ import { eventBusProvider } from '../eventbridge/bus.provider';
 import { ruleProvider } from '../eventbridge/rule.provider';
 import { eventSourceMappingProvider } from '../lambda/event-source-mapping.provider';
 import { functionProvider } from '../lambda/function.provider';
+import { bucketProvider } from '../s3/bucket.provider';
 import { queueProvider } from '../sqs/queue.provider';
+import { parameterProvider } from '../ssm/parameter.provider';
 import type { ResourceProvider } from './provider';
 
 /**
@@ -20,4 +22,6 @@ export const PROVIDERS: readonly ResourceProvider[] = [
   eventSourceMappingProvider,
   tableProvider,
   globalTableProvider,
+  bucketProvider,
+  parameterProvider,
 ];

@@ -5,13 +5,18 @@ import { referencesIn } from '../assembly/template-graph';
 
 /** A template as the engine reads it: what the assembly reader knows, plus the parts only a deployment uses. */
 export interface EngineTemplate extends Template {
+  AWSTemplateFormatVersion?: string;
   Description?: string;
+  Metadata?: Record<string, unknown>;
+  Transform?: unknown;
+  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Rules?: Record<string, { RuleCondition?: unknown; Assertions?: Array<{ Assert: unknown; AssertDescription?: string }> }>;
   Parameters?: Record<string, { Default?: unknown; Type?: string; NoEcho?: unknown }>;
   Resources?: Record<string, EngineResource>;
 }
 
 export interface EngineResource {
+  [member: string]: unknown;
   Type: string;
   Properties?: Record<string, unknown>;
   DependsOn?: string | string[];
