@@ -1,0 +1,18 @@
+import type { Clock } from '../../clock';
+import type { QueryParams } from '../../gateway/query-protocol';
+import type { TemplateUrlReader } from './request';
+import type { StackDirectory } from './stack-directory';
+
+/** What every action reads: the stacks and change sets, the clock, and how to read a `TemplateURL`. */
+export interface ApiContext {
+  readonly directory: StackDirectory;
+  readonly clock: Clock;
+  readonly region: string;
+  readonly accountId: string;
+  readonly readTemplateUrl: TemplateUrlReader;
+  /** Runs work in the background, counted until it ends (settling waits for it); its errors are logged. */
+  background(work: () => Promise<void>): void;
+}
+
+/** One action: its answer becomes the `<ActionResult>` element (undefined: none). */
+export type Action = (params: QueryParams, context: ApiContext) => Promise<Record<string, unknown> | undefined>;

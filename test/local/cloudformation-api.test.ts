@@ -1,0 +1,312 @@
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourceCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  GetTemplateSummaryCommand,
+  ListChangeSetsCommand,
+  ListExportsCommand,
+  ListImportsCommand,
+  ListStackResourcesCommand,
+  ListStacksCommand,
+  UpdateStackCommand,
+  ValidateTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { CloudFormationApi } from '../../local/cloudformation/api/cloudformation-api';
+import { templateUrlReader } from '../../local/cloudformation/api/template-url';
+import { createStackEngine } from '../../local/cloudformation/engine';
+import { Gateway } from '../../local/gateway/server';
+
+// The API over the real engine and services, on a gateway of its own (the cloud's wiring is tested
+// in cloudformation-api-cloud.test.ts); the SDK v3 client is what the CDK CLI uses.
+let cloud: LocalCloud;
+let api: CloudFormationApi;
+let gateway: Gateway;
+let cfn: CloudFormationClient;
+
+beforeAll(async () => {
+  cloud = await startLocalCloud({ port: 0, dynamodb: false });
+  const engine = createStackEngine({
+    clock: cloud.clock,
+    region: cloud.region,
+    accountId: cloud.accountId,
+    endpoint: () => cloud.endpoint,
+    sqs: cloud.sqs,
+    eventBridge: cloud.eventBridge,
+    lambda: cloud.lambda,
+    mappings: cloud.mappings,
+    ssm: cloud.ssm.parameters,
+    assets: async () => {
+      throw new Error('no function code in these tests');
+    },
+    changed: () => undefined,
+  });
+  api = new CloudFormationApi({ engine, clock: cloud.clock, region: cloud.region, accountId: cloud.accountId, readTemplateUrl: templateUrlReader(cloud.s3) });
+  gateway = new Gateway({ host: '127.0.0.1', port: 0, services: [], query: [api] });
+  const endpoint = await gateway.listen();
+  cfn = new CloudFormationClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+});
+
+afterAll(async () => {
+  cfn?.destroy();
+  await gateway?.close();
+  await cloud?.stop();
+});
+
+const queueTemplate = (queues: string[], extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    Parameters: { Retention: { Type: 'Number', Default: '345600' }, Stage: { Type: 'String' } },
+    Resources: Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: { Ref: 'Retention' } } }])),
+    Outputs: { FirstQueueUrl: { Value: { Ref: queues[0] }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-first' } } } },
+    ...extra,
+  });
+
+/** Sends and expects a refusal: its SDK name and message. */
+async function refusal(send: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await send;
+  } catch (error) {
+    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, ...(e.$metadata?.httpStatusCode === undefined ? {} : { status: e.$metadata.httpStatusCode }) };
+  }
+  throw new Error('expected the call to be refused');
+}
+
+describe('change sets, as the CDK CLI deploys', () => {
+  it('creates a stack through a CREATE change set: review, plan, execute, events newest first', async () => {
+    // Prepare
+    const created = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: 'Orders',
+        ChangeSetName: 'cdk-deploy-change-set',
+        ChangeSetType: 'CREATE',
+        TemplateBody: queueTemplate(['Inbox']),
+        Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'dev' }],
+        Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
+        Tags: [{ Key: 'team', Value: 'shop' }],
+      }),
+    );
+    const review = await cfn.send(new DescribeStacksCommand({ StackName: 'Orders' }));
+    expect(review.Stacks?.[0]).toMatchObject({ StackId: created.StackId, StackStatus: 'REVIEW_IN_PROGRESS', StackStatusReason: 'User Initiated' });
+    await api.idle();
+
+    // Act
+    const described = await cfn.send(new DescribeChangeSetCommand({ StackName: created.StackId, ChangeSetName: created.Id }));
+    await cfn.send(new ExecuteChangeSetCommand({ StackName: created.StackId, ChangeSetName: created.Id }));
+    await api.idle();
+
+    // Assess
+    expect(described).toMatchObject({ Status: 'CREATE_COMPLETE', ExecutionStatus: 'AVAILABLE', ChangeSetName: 'cdk-deploy-change-set', StackName: 'Orders' });
+    expect(described.Changes).toEqual([{ Type: 'Resource', ResourceChange: { Action: 'Add', LogicalResourceId: 'Inbox', ResourceType: 'AWS::SQS::Queue', Scope: [], Details: [] } }]);
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: created.StackId }))).Stacks?.[0];
+    expect(stack).toMatchObject({ StackName: 'Orders', StackStatus: 'CREATE_COMPLETE', ChangeSetId: created.Id, Tags: [{ Key: 'team', Value: 'shop' }] });
+    expect(stack?.Parameters).toEqual(expect.arrayContaining([{ ParameterKey: 'Stage', ParameterValue: 'dev' }, { ParameterKey: 'Retention', ParameterValue: '345600' }]));
+    expect(stack?.Outputs?.[0]).toMatchObject({ OutputKey: 'FirstQueueUrl', ExportName: 'Orders-first' });
+    expect(stack?.Outputs?.[0]?.OutputValue).toMatch(/Inbox|Orders/);
+    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: created.StackId }))).StackEvents ?? [];
+    expect(events[0]).toMatchObject({ LogicalResourceId: 'Orders', ResourceType: 'AWS::CloudFormation::Stack', ResourceStatus: 'CREATE_COMPLETE' });
+    expect(events[0]?.PhysicalResourceId).toBe(events[0]?.StackId);
+    expect(events.at(-1)).toMatchObject({ ResourceStatus: 'REVIEW_IN_PROGRESS', ResourceStatusReason: 'User Initiated' });
+    expect(events.map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}`)).toEqual(expect.arrayContaining(['Inbox CREATE_IN_PROGRESS', 'Inbox CREATE_COMPLETE']));
+    const executed = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: created.Id }));
+    expect(executed.ExecutionStatus).toBe('EXECUTE_COMPLETE');
+  });
+
+  it('answers a change set without changes as FAILED in the words the CDK CLI looks for, and refuses to execute it', async () => {
+    // Prepare
+    const current = (await cfn.send(new GetTemplateCommand({ StackName: 'Orders' }))).TemplateBody;
+
+    // Act
+    const created = await cfn.send(
+      new CreateChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'same', TemplateBody: current, Parameters: [{ ParameterKey: 'Stage', UsePreviousValue: true }], Tags: [{ Key: 'team', Value: 'shop' }] }),
+    );
+    await api.idle();
+    const described = await cfn.send(new DescribeChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'same' }));
+
+    // Assess
+    expect(current).toBe(queueTemplate(['Inbox']));
+    expect(described).toMatchObject({
+      Status: 'FAILED',
+      ExecutionStatus: 'UNAVAILABLE',
+      StatusReason: "The submitted information didn't contain changes. Submit different information to create a change set.",
+      Changes: [],
+    });
+    expect(await refusal(cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: created.Id })))).toEqual({
+      name: 'InvalidChangeSetStatusException',
+      message: `ChangeSet [${created.Id}] cannot be executed in its current status of [FAILED]`,
+      status: 400,
+    });
+    expect(await refusal(cfn.send(new UpdateStackCommand({ StackName: 'Orders', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Stage', UsePreviousValue: true }] })))).toMatchObject({
+      name: 'ValidationError',
+      message: 'No updates are to be performed.',
+    });
+    await cfn.send(new DeleteChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'same' }));
+    expect(await refusal(cfn.send(new DescribeChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'same' })))).toEqual({
+      name: 'ChangeSetNotFoundException',
+      message: 'ChangeSet [same] does not exist',
+      status: 404,
+    });
+  });
+
+  it('updates through an UPDATE change set: one line per added, modified and removed resource', async () => {
+    // Prepare: the CLI first clears its change set name, which is no error when there is none.
+    await cfn.send(new DeleteChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'cdk-deploy-change-set-2' }));
+    const template = queueTemplate(['Outbox'], {});
+
+    // Act
+    const created = await cfn.send(new CreateChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'cdk-deploy-change-set-2', TemplateBody: template, Parameters: [{ ParameterKey: 'Stage', UsePreviousValue: true }, { ParameterKey: 'Retention', ParameterValue: '600' }] }));
+    await api.idle();
+    const described = await cfn.send(new DescribeChangeSetCommand({ StackName: 'Orders', ChangeSetName: created.Id }));
+    const listed = await cfn.send(new ListChangeSetsCommand({ StackName: 'Orders' }));
+    await cfn.send(new ExecuteChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'cdk-deploy-change-set-2' }));
+    await api.idle();
+
+    // Assess
+    expect(described.Status).toBe('CREATE_COMPLETE');
+    expect(described.Parameters).toEqual(expect.arrayContaining([{ ParameterKey: 'Stage', ParameterValue: 'dev' }, { ParameterKey: 'Retention', ParameterValue: '600' }]));
+    expect(described.Changes?.map((c) => `${c.ResourceChange?.Action} ${c.ResourceChange?.LogicalResourceId}`).sort()).toEqual(['Add Outbox', 'Remove Inbox']);
+    expect(listed.Summaries?.map((s) => [s.ChangeSetName, s.Status, s.ExecutionStatus])).toEqual([
+      ['cdk-deploy-change-set', 'CREATE_COMPLETE', 'EXECUTE_COMPLETE'],
+      ['cdk-deploy-change-set-2', 'CREATE_COMPLETE', 'AVAILABLE'],
+    ]);
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'Orders' }))).Stacks?.[0];
+    expect(stack).toMatchObject({ StackStatus: 'UPDATE_COMPLETE', ChangeSetId: created.Id });
+    const resources = await cfn.send(new ListStackResourcesCommand({ StackName: 'Orders' }));
+    expect(resources.StackResourceSummaries?.map((r) => [r.LogicalResourceId, r.ResourceType, r.ResourceStatus])).toEqual([['Outbox', 'AWS::SQS::Queue', 'CREATE_COMPLETE']]);
+    const detail = await cfn.send(new DescribeStackResourceCommand({ StackName: 'Orders', LogicalResourceId: 'Outbox' }));
+    expect(detail.StackResourceDetail).toMatchObject({ StackName: 'Orders', LogicalResourceId: 'Outbox', ResourceStatus: 'CREATE_COMPLETE' });
+    const described2 = await cfn.send(new DescribeStackResourcesCommand({ StackName: 'Orders' }));
+    expect(described2.StackResources?.map((r) => r.LogicalResourceId)).toEqual(['Outbox']);
+  });
+
+  it('reads a TemplateURL from the local S3 whatever host it names', async () => {
+    // Prepare: the CDK CLI gives its asset bucket's AWS URL.
+    cloud.s3.createBucket('cdk-hnb659fds-assets-000000000000-us-east-1');
+    cloud.s3.putObject('cdk-hnb659fds-assets-000000000000-us-east-1', 'abc123.json', Buffer.from(queueTemplate(['Work'])));
+
+    // Act
+    const created = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: 'FromUrl',
+        ChangeSetName: 'cs',
+        ChangeSetType: 'CREATE',
+        TemplateURL: 'https://cdk-hnb659fds-assets-000000000000-us-east-1.s3.us-east-1.amazonaws.com/abc123.json',
+        Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'x' }],
+      }),
+    );
+    await api.idle();
+    const summary = await cfn.send(new GetTemplateSummaryCommand({ TemplateURL: 'https://s3.amazonaws.com/cdk-hnb659fds-assets-000000000000-us-east-1/abc123.json' }));
+
+    // Assess
+    expect((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: created.Id }))).Status).toBe('CREATE_COMPLETE');
+    expect(summary.ResourceTypes).toEqual(['AWS::SQS::Queue']);
+    expect(await refusal(cfn.send(new GetTemplateSummaryCommand({ TemplateURL: 'ftp://example.com/t.json' })))).toMatchObject({ name: 'ValidationError', message: 'TemplateURL must be a supported URL.' });
+    expect((await refusal(cfn.send(new ValidateTemplateCommand({ TemplateURL: 'https://s3.amazonaws.com/cdk-hnb659fds-assets-000000000000-us-east-1/missing.json' })))).message).toMatch(/missing\.json/);
+    // A stack in review was never created: deleting it leaves it DELETE_COMPLETE, found by id only.
+    await cfn.send(new DeleteStackCommand({ StackName: 'FromUrl' }));
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: created.StackId }))).Stacks?.[0]?.StackStatus).toBe('DELETE_COMPLETE');
+    expect((await refusal(cfn.send(new DescribeStacksCommand({ StackName: 'FromUrl' })))).message).toBe('Stack with id FromUrl does not exist');
+  });
+});
+
+describe('stacks, templates and exports', () => {
+  it('creates, lists exports and imports, pages events, deletes (idempotently) and lists deleted stacks', async () => {
+    // Prepare: 60 queues make more than one page of events.
+    const names = Array.from({ length: 60 }, (_, i) => `Q${i}`);
+    const { StackId } = await cfn.send(new CreateStackCommand({ StackName: 'Many', TemplateBody: queueTemplate(names), Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'dev' }] }));
+    const importer = JSON.stringify({ Resources: { Copy: { Type: 'AWS::SQS::Queue', Properties: { Tags: [{ Key: 'from', Value: { 'Fn::ImportValue': 'Many-first' } }] } } } });
+    await api.idle();
+    await cfn.send(new CreateStackCommand({ StackName: 'Importer', TemplateBody: importer }));
+    await api.idle();
+
+    // Act
+    const first = await cfn.send(new DescribeStackEventsCommand({ StackName: 'Many' }));
+    const second = await cfn.send(new DescribeStackEventsCommand({ StackName: 'Many', NextToken: first.NextToken }));
+    const exports = await cfn.send(new ListExportsCommand({}));
+    const imports = await cfn.send(new ListImportsCommand({ ExportName: 'Many-first' }));
+
+    // Assess
+    expect(first.StackEvents).toHaveLength(100);
+    expect(first.NextToken).toBeDefined();
+    expect(second.NextToken).toBeUndefined();
+    const all = [...(first.StackEvents ?? []), ...(second.StackEvents ?? [])];
+    // Per queue: CREATE_IN_PROGRESS, again with its physical id ("Resource creation Initiated"), CREATE_COMPLETE.
+    expect(all).toHaveLength(60 * 3 + 2);
+    expect(all.map((e) => e.Timestamp!.getTime())).toEqual([...all.map((e) => e.Timestamp!.getTime())].sort((a, b) => b - a));
+    expect(exports.Exports?.map((e) => [e.Name, e.ExportingStackId])).toEqual(expect.arrayContaining([['Many-first', StackId]]));
+    expect(imports.Imports).toEqual(['Importer']);
+    expect(await refusal(cfn.send(new CreateStackCommand({ StackName: 'Many', TemplateBody: queueTemplate(['A']) })))).toMatchObject({ name: 'AlreadyExistsException', message: 'Stack [Many] already exists' });
+
+    await cfn.send(new DeleteStackCommand({ StackName: 'Importer' }));
+    await api.idle();
+    await cfn.send(new DeleteStackCommand({ StackName: 'Many' }));
+    await api.idle();
+    await cfn.send(new DeleteStackCommand({ StackName: 'Many' }));
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: StackId }))).Stacks?.[0]).toMatchObject({ StackStatus: 'DELETE_COMPLETE' });
+    const deleted = await cfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }));
+    expect(deleted.StackSummaries?.map((s) => s.StackName)).toEqual(expect.arrayContaining(['Many', 'Importer']));
+    expect(deleted.StackSummaries?.every((s) => s.StackStatus === 'DELETE_COMPLETE')).toBe(true);
+    expect((await cfn.send(new DescribeStacksCommand({}))).Stacks?.map((s) => s.StackName)).not.toContain('Many');
+  });
+
+  it('summarizes a template: parameters with types and defaults, resource types, capabilities', async () => {
+    // Prepare: the CDK's bootstrap version parameter, an IAM role with a name.
+    const template = JSON.stringify({
+      Description: 'summary',
+      Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version', Description: 'Version' }, Secret: { Type: 'String', NoEcho: true, AllowedValues: ['a', 'b'] } },
+      Resources: { Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r', AssumeRolePolicyDocument: {} } }, Q: { Type: 'AWS::SQS::Queue' } },
+    });
+
+    // Act
+    const summary = await cfn.send(new GetTemplateSummaryCommand({ TemplateBody: template }));
+    const validated = await cfn.send(new ValidateTemplateCommand({ TemplateBody: template }));
+
+    // Assess
+    expect(summary.Parameters).toEqual([
+      { ParameterKey: 'BootstrapVersion', DefaultValue: '/cdk-bootstrap/hnb659fds/version', ParameterType: 'AWS::SSM::Parameter::Value<String>', NoEcho: false, Description: 'Version', ParameterConstraints: {} },
+      { ParameterKey: 'Secret', ParameterType: 'String', NoEcho: true, ParameterConstraints: { AllowedValues: ['a', 'b'] } },
+    ]);
+    expect(summary).toMatchObject({ Description: 'summary', ResourceTypes: ['AWS::IAM::Role', 'AWS::SQS::Queue'], Capabilities: ['CAPABILITY_NAMED_IAM'] });
+    expect(summary.ResourceIdentifierSummaries).toEqual([
+      { ResourceType: 'AWS::IAM::Role', LogicalResourceIds: ['Role'] },
+      { ResourceType: 'AWS::SQS::Queue', LogicalResourceIds: ['Q'] },
+    ]);
+    expect(validated.Parameters?.map((p) => p.ParameterKey)).toEqual(['BootstrapVersion', 'Secret']);
+    expect(await refusal(cfn.send(new CreateStackCommand({ StackName: 'NoCaps', TemplateBody: template })))).toMatchObject({ name: 'InsufficientCapabilitiesException', message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
+  });
+});
+
+describe("CloudFormation's refusals, in its words", () => {
+  it.each([
+    ['DescribeStacks of a missing stack', () => new DescribeStacksCommand({ StackName: 'nope' }), 'ValidationError', 'Stack with id nope does not exist'],
+    ['DescribeStackEvents of a missing stack', () => new DescribeStackEventsCommand({ StackName: 'nope' }), 'ValidationError', 'Stack [nope] does not exist'],
+    ['DescribeChangeSet of a missing stack', () => new DescribeChangeSetCommand({ StackName: 'somestack', ChangeSetName: 'x' }), 'ValidationError', 'Stack [somestack] does not exist'],
+    ['DeleteChangeSet by name without a stack', () => new DeleteChangeSetCommand({ ChangeSetName: 'x' }), 'ValidationError', 'StackName must be specified if ChangeSetName is not specified as an ARN.'],
+    ['an UPDATE change set of a missing stack', () => new CreateChangeSetCommand({ StackName: 'nope', ChangeSetName: 'x', TemplateBody: queueTemplate(['A']) }), 'ValidationError', 'Stack [nope] does not exist'],
+    ['a CREATE change set of a live stack', () => new CreateChangeSetCommand({ StackName: 'Orders', ChangeSetName: 'again', ChangeSetType: 'CREATE', TemplateBody: queueTemplate(['A']) }), 'ValidationError', 'Stack [Orders] already exists and cannot be created again with the changeSet [again].'],
+    ['a change set without a template', () => new CreateChangeSetCommand({ StackName: 'New', ChangeSetName: 'x', ChangeSetType: 'CREATE' }), 'ValidationError', 'Either Template URL or Template Body must be specified.'],
+    ['a template that is not YAML', () => new ValidateTemplateCommand({ TemplateBody: 'Resources: [a' }), 'ValidationError', 'Template format error: YAML not well-formed.'],
+    ['a template without resources', () => new ValidateTemplateCommand({ TemplateBody: '{"Resources": {}}' }), 'ValidationError', 'Template format error: At least one Resources member must be defined.'],
+    ['a missing parameter value', () => new CreateStackCommand({ StackName: 'NoStage', TemplateBody: queueTemplate(['A']) }), 'ValidationError', 'Parameters: [Stage] must have values'],
+    ['a bad stack name', () => new CreateStackCommand({ StackName: 'bad_name', TemplateBody: queueTemplate(['A']) }), 'ValidationError', "1 validation error detected: Value 'bad_name' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*"],
+    ['GetTemplate without a stack or change set', () => new GetTemplateCommand({}), 'ValidationError', 'StackName is required if ChangeSetName is not specified.'],
+    ['DescribeStackResource of a missing resource', () => new DescribeStackResourceCommand({ StackName: 'Orders', LogicalResourceId: 'NonExistentResource' }), 'ValidationError', 'Resource NonExistentResource does not exist for stack Orders'],
+  ])('%s', async (_case, command, name, message) => {
+    expect(await refusal(cfn.send(command() as never))).toMatchObject({ name, message });
+  });
+
+  it('refuses GetTemplateSummary of a stack in review, and deleting a missing stack is no error', async () => {
+    await cfn.send(new CreateChangeSetCommand({ StackName: 'InReview', ChangeSetName: 'x', ChangeSetType: 'CREATE', TemplateBody: queueTemplate(['A']), Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'x' }] }));
+    expect(await refusal(cfn.send(new GetTemplateSummaryCommand({ StackName: 'InReview' })))).toMatchObject({ message: 'GetTemplateSummary cannot be called on REVIEW_IN_PROGRESS stacks.' });
+    await expect(cfn.send(new DeleteStackCommand({ StackName: 'NeverWas' }))).resolves.toBeDefined();
+  });
+});
