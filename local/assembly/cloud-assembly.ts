@@ -62,8 +62,10 @@ export function readCloudAssembly(assemblyDirectory: string): CloudAssembly {
       const manifest = readJson<AssetManifest>(path.join(directory, assets.properties.file));
       for (const file of Object.values(manifest.files ?? {})) {
         if (file.source.path === undefined) continue;
+        // Relative to the assembly when staged (`asset.<hash>`); absolute when not (`--no-staging`, or the
+        // project root an unbundled placeholder names): `join` would graft an absolute path under the assembly.
         for (const destination of Object.values(file.destinations)) {
-          assetsByObjectKey.set(destination.objectKey, path.join(directory, file.source.path));
+          assetsByObjectKey.set(destination.objectKey, path.resolve(directory, file.source.path));
         }
       }
     }
