@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   process.stdout.write(`ready ${cloud.endpoint}\n`);
   if (!quiet) {
     const deployed = cloud.deployment;
-    log(`services: events, sqs, lambda, dynamodb${deployed ? `; app deployed in ${((Date.now() - started) / 1000).toFixed(1)} s (${deployed.created} resources, ${deployed.functions.length} functions)` : ' (no app deployed)'}`);
+    log(`services: ${cloud.services.join(', ')}${deployed ? `; app deployed in ${((Date.now() - started) / 1000).toFixed(1)} s (${deployed.created} resources, ${deployed.functions.length} functions)` : ' (no app deployed)'}`);
     if (deployed) log(`stack outputs (cdk deploy --outputs-file format): ${path.relative(process.cwd(), outputsFile)}`);
     log(`AWS CLI:  aws --endpoint-url ${cloud.endpoint} sqs list-queues   (any credentials, region ${cloud.region})`);
     log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);

@@ -56,6 +56,8 @@ export interface LocalCloud {
   readonly endpoint: string;
   readonly region: string;
   readonly accountId: string;
+  /** The services the endpoint serves, by name (`events`, `sqs`, `dynamodb`, `sts`, ...), as the health answer lists them. */
+  readonly services: readonly string[];
   readonly clock: Clock;
   readonly sqs: SqsService;
   readonly eventBridge: EventBridgeService;
@@ -206,6 +208,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       endpoint,
       region,
       accountId,
+      services: serviceNames,
       clock,
       sqs,
       eventBridge,

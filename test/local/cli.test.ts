@@ -1,4 +1,7 @@
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
@@ -27,9 +30,18 @@ describe('npm run local', () => {
     const local = startLocal(['--port', '0', '--no-app']);
     const endpoint = await local.ready;
 
-    // Assess
+    // Assess: every API a deployment uses is served, DynamoDB included, without an app.
     const health = await fetch(`${endpoint}/_local/health`);
-    expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running' } });
+    expect(await health.json()).toMatchObject({ services: { events: 'running', sqs: 'running', lambda: 'running', dynamodb: 'running', sts: 'running', ssm: 'running' } });
+    const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const dynamodb = new DynamoDBClient(config);
+    const sts = new STSClient(config);
+    const ssm = new SSMClient(config);
+    expect((await dynamodb.send(new ListTablesCommand({}))).TableNames).toEqual([]);
+    expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('000000000000');
+    await ssm.send(new PutParameterCommand({ Name: '/cli/test', Value: 'v', Type: 'String' }));
+    expect((await ssm.send(new GetParameterCommand({ Name: '/cli/test' }))).Parameter?.Value).toBe('v');
+    for (const client of [dynamodb, sts, ssm]) client.destroy();
     local.child.kill('SIGTERM');
     expect(await local.exited).toBe(0);
     await expect(fetch(`${endpoint}/_local/health`)).rejects.toThrow();
