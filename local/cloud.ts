@@ -119,6 +119,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     region,
     accountId,
     changed,
+    // An asynchronous event Lambda gave up on, with the attributes Lambda's DLQ messages carry (test_sqs_queue_as_lambda_dead_letter_queue).
+    deadLetter: (failure) => {
+      const text = (value: string) => ({ DataType: 'String', StringValue: value });
+      try {
+        sqs.findByArn(failure.targetArn)?.send({
+          body: failure.body,
+          attributes: { RequestID: text(failure.requestId), ErrorCode: { DataType: 'Number', StringValue: '200' }, ErrorMessage: text(failure.errorMessage.slice(0, 1000)) },
+        });
+      } catch {
+        // A queue that refuses it (a FIFO queue, which Lambda cannot use as its DLQ): the event is lost, as on AWS.
+      }
+    },
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
@@ -133,7 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   eventBridge.registerTargetSender('lambda', (arn, payload) => {
     const fn = lambda.find(arn);
     if (fn === undefined) throw new DeliveryError('NO_RESOURCE', `Function not found: ${arn}`, false);
-    lambda.invokeAsync(fn, JSON.parse(payload));
+    lambda.invokeAsync(fn, JSON.parse(payload), payload);
   });
 
   let dynamodb: DynamoDbLocal | undefined;
@@ -170,6 +182,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       rest: [
         { pathPrefix: '/2015-03-31/functions', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
         { pathPrefix: '/2015-03-31/event-source-mappings', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
+        { pathPrefix: '/2019-09-25/functions', name: 'lambda', handle: (request, body, url) => lambdaApi.handle(request, body, url) },
       ],
       controls: {
         // `clock`: the cloud's time, ahead of the wall clock by the idle time settling skipped; event

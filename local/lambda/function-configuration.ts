@@ -28,6 +28,7 @@ export function functionConfiguration(fn: LocalFunction, region: string, account
     CodeSha256: details?.codeSha256 ?? '',
     Version: '$LATEST',
     ...(showEnvironment ? { Environment: { Variables: { ...variables } } } : {}),
+    ...(fn.deadLetterTargetArn === undefined ? {} : { DeadLetterConfig: { TargetArn: fn.deadLetterTargetArn } }),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: details?.revisionId ?? '00000000-0000-0000-0000-000000000000',
     ...(status === 'created'

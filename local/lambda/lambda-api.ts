@@ -6,6 +6,7 @@ import { CodeStore, InvalidZipError } from './function-code';
 import { functionConfiguration, lambdaTimestamp } from './function-configuration';
 import { parseFunctionName } from './function-name';
 import { FunctionPolicy } from './function-policy';
+import { eventInvokeConfigOf, eventInvokeConfigOutput } from './event-invoke-config';
 import { LambdaError, LambdaErrors } from './lambda-errors';
 import { UnsupportedRuntimeError } from './node-runtime';
 import type { FunctionDetails, LambdaService, LocalFunction } from './lambda-service';
@@ -73,6 +74,8 @@ export class LambdaApi {
       if (uuid !== '' && method === 'DELETE') return { status: 202, body: mappings.delete(uuid) };
       throw LambdaErrors.unknownRoute(path);
     }
+    const invokeConfig = /^\/2019-09-25\/functions\/([^/]+)\/event-invoke-config(\/list)?\/?$/.exec(path);
+    if (invokeConfig !== null) return this.eventInvokeConfigRoute(method, decodeURIComponent(invokeConfig[1] ?? ''), invokeConfig[2] !== undefined, body, url.searchParams.get('Qualifier') ?? undefined);
     const policyRoute = /^\/2015-03-31\/functions\/([^/]+)\/policy(?:\/([^/]+))?\/?$/.exec(path);
     if (policyRoute !== null) return this.policyRoute(method, decodeURIComponent(policyRoute[1] ?? ''), policyRoute[2] === undefined ? undefined : decodeURIComponent(policyRoute[2]), body);
     const fnRoute = /^\/2015-03-31\/functions\/?([^/]*)(\/invocations|\/configuration|\/code)?\/?$/.exec(path);
@@ -97,6 +100,44 @@ export class LambdaApi {
       return { status: 204, body: undefined };
     }
     throw LambdaErrors.unknownRoute(path);
+  }
+
+  /**
+   * The function's settings for asynchronous invocations: Put (PUT, replaces them), Update (POST,
+   * changes the members given), Get, Delete (204) and List (`/list`). Only `$LATEST` exists here.
+   */
+  private eventInvokeConfigRoute(method: string, name: string, list: boolean, body: Buffer, qualifierParameter: string | undefined): RestAnswer {
+    const reference = parseFunctionName(name, this.options.region);
+    const qualifier = qualifierParameter ?? reference.qualifier ?? '$LATEST';
+    // Only $LATEST exists here: a config of any other qualifier is missing.
+    const fn = qualifier === '$LATEST' ? this.options.lambda.find(reference.name) : undefined;
+    const functionMissing = () => new LambdaError('ResourceNotFoundException', "The function doesn't exist.", 404, 'Message');
+    const configMissing = () => new LambdaError('ResourceNotFoundException', `The function ${this.arnOf(reference.name)}:${qualifier} doesn't have an EventInvokeConfig`, 404, 'Message');
+    if (list && method === 'GET') {
+      const listed = this.options.lambda.find(reference.name);
+      if (listed === undefined) throw functionMissing();
+      const config = listed.eventInvokeConfig;
+      return { status: 200, body: { FunctionEventInvokeConfigs: config === undefined ? [] : [eventInvokeConfigOutput(config, listed.arn)] } };
+    }
+    if (list) throw LambdaErrors.unknownRoute(`/2019-09-25/functions/${name}/event-invoke-config/list`);
+    if (method === 'PUT' || method === 'POST') {
+      // The settings are checked before the function is looked for (put_functionname_nootherargs).
+      const input = json(body);
+      const now = this.options.clock.now();
+      eventInvokeConfigOf(input, {}, now);
+      if (this.options.lambda.find(reference.name) === undefined) throw functionMissing();
+      if (fn === undefined || (method === 'POST' && fn.eventInvokeConfig === undefined)) throw configMissing();
+      fn.eventInvokeConfig = eventInvokeConfigOf(input, method === 'POST' ? (fn.eventInvokeConfig ?? {}) : {}, now);
+      return { status: 200, body: eventInvokeConfigOutput(fn.eventInvokeConfig, fn.arn) };
+    }
+    const config = fn?.eventInvokeConfig;
+    if (fn === undefined || config === undefined) throw configMissing();
+    if (method === 'GET') return { status: 200, body: eventInvokeConfigOutput(config, fn.arn) };
+    if (method === 'DELETE') {
+      delete fn.eventInvokeConfig;
+      return { status: 204, body: undefined };
+    }
+    throw LambdaErrors.unknownRoute(`/2019-09-25/functions/${name}/event-invoke-config`);
   }
 
   /**
@@ -187,6 +228,8 @@ export class LambdaApi {
       },
       details,
     );
+    const deadLetterArn = deadLetterTarget(input['DeadLetterConfig']);
+    if (deadLetterArn !== undefined) fn.deadLetterTargetArn = deadLetterArn;
     return this.configuration(fn, 'created');
   }
 
@@ -210,6 +253,12 @@ export class LambdaApi {
       ...(settings.memory === undefined ? {} : { memoryMb: settings.memory }),
       ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     }));
+    if (input['DeadLetterConfig'] !== undefined) {
+      // An empty DeadLetterConfig (or TargetArn) removes the dead-letter queue.
+      const deadLetterArn = deadLetterTarget(input['DeadLetterConfig']);
+      if (deadLetterArn === undefined) delete fn.deadLetterTargetArn;
+      else fn.deadLetterTargetArn = deadLetterArn;
+    }
     fn.details = {
       ...this.detailsOf(fn),
       ...(input['Role'] === undefined ? {} : { role: String(input['Role']) }),
@@ -294,7 +343,7 @@ export class LambdaApi {
     const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
     if (type === 'DryRun') return { status: 204, body: undefined };
     if (type === 'Event') {
-      lambda.invokeAsync(fn, event);
+      lambda.invokeAsync(fn, event, body.length === 0 ? '{}' : body.toString('utf8'));
       return { status: 202, body: undefined };
     }
     if (type !== 'RequestResponse') throw LambdaErrors.invalidParameter(`Invalid invocation type ${type}: use RequestResponse, Event or DryRun.`);
@@ -305,6 +354,17 @@ export class LambdaApi {
     if (!outcome.ok) headers['X-Amz-Function-Error'] = 'Unhandled';
     return { status: 200, headers, body: outcome.ok ? outcome.result : outcome.error };
   }
+}
+
+/** DeadLetterConfig.TargetArn, or undefined when the config names no target. */
+function deadLetterTarget(config: unknown): string | undefined {
+  const arn = (config as { TargetArn?: unknown } | null | undefined)?.TargetArn;
+  if (arn === undefined || arn === null || arn === '') return undefined;
+  // The model's pattern for TargetArn (what the ARN names is not checked here).
+  if (typeof arn !== 'string' || !/^arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*$/.test(arn)) {
+    throw LambdaErrors.validation(`1 validation error detected: Value '${String(arn)}' at 'deadLetterConfig.targetArn' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`);
+  }
+  return arn;
 }
 
 /** Runs `change`; the service's refusal of a runtime it has no Node for becomes InvalidParameterValueException naming it. */

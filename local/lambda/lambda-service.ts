@@ -31,6 +31,30 @@ export interface LocalFunction {
   concurrency: number;
   readonly sandboxes: Sandbox[];
   readonly waiting: Array<(sandbox: Sandbox) => void>;
+  /** PutFunctionEventInvokeConfig's settings for asynchronous invocations; Lambda's defaults where absent. */
+  eventInvokeConfig?: EventInvokeConfig;
+  /** DeadLetterConfig.TargetArn: where an asynchronous event goes once its attempts are used up. */
+  deadLetterTargetArn?: string;
+}
+
+/** A function's settings for asynchronous invocations (FunctionEventInvokeConfig). */
+export interface EventInvokeConfig {
+  /** 0 to 2. @default 2 */
+  readonly maximumRetryAttempts?: number;
+  /** 60 to 21,600. @default 21600 */
+  readonly maximumEventAgeSeconds?: number;
+  readonly destinationConfig?: { readonly OnSuccess?: { Destination?: string }; readonly OnFailure?: { Destination?: string } };
+  /** When it was last put or updated (ms). */
+  readonly lastModified: number;
+}
+
+/** An asynchronous event Lambda gave up on, as its dead-letter queue receives it. */
+export interface AsyncFailure {
+  readonly targetArn: string;
+  /** The event as it was invoked with (the Invoke payload's text). */
+  readonly body: string;
+  readonly requestId: string;
+  readonly errorMessage: string;
 }
 
 /** Counted for the cost model and for settling. */
@@ -58,6 +82,8 @@ export interface LambdaServiceOptions {
   readonly fault?: InvokeFault;
   /** Called when an invocation starts or ends (settling listens). */
   readonly changed?: () => void;
+  /** Sends an asynchronous event that failed every attempt to the function's dead-letter queue. */
+  readonly deadLetter?: (failure: AsyncFailure) => void;
 }
 
 /**
@@ -153,20 +179,35 @@ export class LambdaService {
     }
   }
 
-  /** Queues an asynchronous invocation (Event): retried twice on failure, as Lambda does. */
-  invokeAsync(fn: LocalFunction, event: unknown): void {
+  /**
+   * Queues an asynchronous invocation (Event). A failure is retried after a minute, then after two
+   * more, as many times as the function's MaximumRetryAttempts allows (2 by default) while the event
+   * is younger than its MaximumEventAgeInSeconds (6 hours by default); then the event goes to the
+   * function's dead-letter queue, if it has one. `payload` is the event's text as invoked.
+   */
+  invokeAsync(fn: LocalFunction, event: unknown, payload: string = JSON.stringify(event)): void {
     this.metrics.asyncPending++;
-    const attempt = (retriesLeft: number) => {
+    const requestId = randomUUID();
+    const firstAt = this.options.clock.now();
+    const maxRetries = fn.eventInvokeConfig?.maximumRetryAttempts ?? 2;
+    const maxAgeMs = (fn.eventInvokeConfig?.maximumEventAgeSeconds ?? 21_600) * 1000;
+    const attempt = (retries: number) => {
       void this.invoke(fn, event).then((outcome) => {
-        if (!outcome.ok && retriesLeft > 0) {
-          this.options.clock.after(retriesLeft === 2 ? 60_000 : 120_000, () => attempt(retriesLeft - 1));
-          return;
+        if (!outcome.ok) {
+          const delay = retries === 0 ? 60_000 : 120_000;
+          if (retries < maxRetries && this.options.clock.now() + delay - firstAt <= maxAgeMs) {
+            this.options.clock.after(delay, () => attempt(retries + 1));
+            return;
+          }
+          if (fn.deadLetterTargetArn !== undefined) {
+            this.options.deadLetter?.({ targetArn: fn.deadLetterTargetArn, body: payload, requestId, errorMessage: outcome.error?.errorMessage ?? 'Unhandled' });
+          }
         }
         this.metrics.asyncPending--;
         this.options.changed?.();
       });
     };
-    attempt(2);
+    attempt(0);
   }
 
   stopAll(): void {
