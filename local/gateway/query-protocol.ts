@@ -8,6 +8,8 @@
  * {@link QueryParams} and renders what `handle` returns as `<ActionResponse xmlns><ActionResult>...`
  * (see `query-xml.ts` for how values are written). An {@link AwsError} thrown becomes
  * `<ErrorResponse><Error><Type>Sender</Type><Code>type</Code><Message>...` with its status.
+ * A service is served once it is in the gateway's `query` list (`local/cloud.ts`: `const query = [sts, ...]`).
+ * SQS's query protocol is not served: it keeps the JSON `UnsupportedProtocol` answer.
  *
  * @example
  * const cloudFormation: QueryGatewayService = {

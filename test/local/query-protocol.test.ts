@@ -142,6 +142,16 @@ describe('query protocol on the gateway, read by SDK v3', () => {
     expect(after.StackId).toContain('stack/x/');
   });
 
+  it("leaves SQS's query protocol to the JSON answer that tells the client to use the JSON protocol", async () => {
+    const raw = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=AK/20261126/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=x' },
+      body: 'Action=ListQueues&Version=2012-11-05',
+    });
+    expect(raw.status).toBe(400);
+    expect(await raw.json()).toMatchObject({ __type: 'UnsupportedProtocol' });
+  });
+
   it('refuses a query request for a service it does not serve, naming it', async () => {
     const raw = await fetch(gateway.url, {
       method: 'POST',
