@@ -4,6 +4,10 @@ import * as path from 'node:path';
 import { readCloudAssembly } from './assembly/cloud-assembly';
 import { deployAssembly, type Deployment } from './assembly/deploy';
 import { SystemClock, type Clock } from './clock';
+import { CloudFormationApi } from './cloudformation/api/cloudformation-api';
+import { templateUrlReader } from './cloudformation/api/template-url';
+import { s3Assets } from './cloudformation/assets';
+import { createStackEngine, type LocalStackEngine } from './cloudformation/engine';
 import type { DeliveryFault } from './eventbridge/delivery';
 import { DeliveryError } from './eventbridge/delivery';
 import { EventBridgeService } from './eventbridge/eventbridge-service';
@@ -68,6 +72,9 @@ export interface LocalCloud {
   readonly sts: StsService;
   /** SSM Parameter Store; `ssm.parameters` is the store CloudFormation reads and writes in process. */
   readonly ssm: SsmService;
+  /** CloudFormation's API (the CDK CLI deploys through it) and the stack engine under it. */
+  readonly cloudFormation: CloudFormationApi;
+  readonly stackEngine: LocalStackEngine;
   /** Every event source mapping: the deployed app's and those created through the Lambda API. */
   readonly mappings: EventSourceMappings;
   readonly dynamodb?: DynamoDbLocal;
@@ -131,6 +138,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         // A queue that refuses it (a FIFO queue, which Lambda cannot use as its DLQ): the event is lost, as on AWS.
       }
     },
+    // An asynchronous invocation's record: a queue receives it as the message body; a bus as the detail
+    // of a `lambda` event (test_lambda_destinations.py, recorded on AWS).
+    destination: (destinationArn, record) => {
+      const service = destinationArn.split(':')[2];
+      if (service === 'sqs') {
+        try {
+          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record) });
+        } catch {
+          // A queue that refuses it (a FIFO queue): the record is lost.
+        }
+      } else if (service === 'events') {
+        const success = record.requestContext.condition === 'Success';
+        void eventBridge.handle('PutEvents', {
+          Entries: [{ EventBusName: destinationArn, Source: 'lambda', DetailType: `Lambda Function Invocation Result - ${success ? 'Success' : 'Failure'}`, Detail: JSON.stringify(record), Resources: [destinationArn, record.requestContext.functionArn] }],
+        });
+      }
+    },
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
@@ -139,7 +163,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const s3 = new S3Service({ region, accountId, now: () => clock.now() });
   const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
   const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint });
-  settler = new Settler({ clock, sqs, eventBridge, lambda, mappings: () => mappings.runtimes(), requestsInFlight: () => gateway?.inFlight ?? 0 });
+  // Created once DynamoDB Local runs (tables need its client); settling waits for their operations.
+  let stackEngine: LocalStackEngine | undefined;
+  let cloudFormation: CloudFormationApi | undefined;
+  settler = new Settler({
+    clock,
+    sqs,
+    eventBridge,
+    lambda,
+    mappings: () => mappings.runtimes(),
+    requestsInFlight: () => gateway?.inFlight ?? 0,
+    stackOperations: () => (stackEngine?.inProgress ?? 0) + (cloudFormation?.pending() ?? 0),
+  });
   sqs.onChange(changed);
   // EventBridge delivers to a function as an asynchronous invocation: accepted once queued.
   eventBridge.registerTargetSender('lambda', (arn, payload) => {
@@ -156,6 +191,25 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       dynamodb = await startDynamoDbLocal();
       cleanup.push(() => dynamodb?.stop());
     }
+    const stackDynamoDb = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    cleanup.push(() => stackDynamoDb?.destroy());
+    // `cdk deploy` publishes function code as zips to the bootstrap bucket: the engine reads them from S3.
+    stackEngine = createStackEngine({
+      clock,
+      region,
+      accountId,
+      endpoint: () => endpoint,
+      sqs,
+      eventBridge,
+      lambda,
+      mappings,
+      ...(stackDynamoDb === undefined ? {} : { dynamodb: stackDynamoDb }),
+      assets: s3Assets((bucket, key) => s3.getObject(bucket, key)),
+      ssm: ssm.parameters,
+      s3,
+      changed,
+    });
+    cloudFormation = new CloudFormationApi({ engine: stackEngine, clock, region, accountId, readTemplateUrl: templateUrlReader(s3), changed, log });
     const services: Array<GatewayService | RawGatewayService> = [
       { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
       { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input, headers) => sqs.handle(op, input, headers) },
@@ -171,7 +225,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             }),
           ]),
     ];
-    const query = [sts];
+    const query = [sts, cloudFormation];
     const serviceNames = [...services.map((s) => s.name), 'lambda', ...query.map((s) => s.name), 's3'];
     gateway = new Gateway({
       host: options.host ?? '127.0.0.1',
@@ -229,6 +283,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       s3,
       sts,
       ssm,
+      cloudFormation,
+      stackEngine,
       mappings,
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),

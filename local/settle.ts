@@ -17,6 +17,8 @@ export interface Pending {
   moveTasks: number;
   replays: number;
   requests: number;
+  /** CloudFormation stack operations under way and change sets being planned. */
+  stackOperations: number;
 }
 
 export interface SettleResult {
@@ -34,6 +36,8 @@ export interface SettleSources {
   readonly lambda?: LambdaService;
   readonly mappings: () => readonly SqsEventSourceMapping[];
   readonly requestsInFlight: () => number;
+  /** CloudFormation stack operations under way (the engine's, and change sets being planned). @default none */
+  readonly stackOperations?: () => number;
 }
 
 /**
@@ -70,11 +74,12 @@ export class Settler {
       moveTasks: this.sources.sqs.moveTasks.active,
       replays: this.sources.eventBridge.archives.active,
       requests: this.sources.requestsInFlight(),
+      stackOperations: this.sources.stackOperations?.() ?? 0,
     };
   }
 
   static isSettled(p: Pending): boolean {
-    return p.queues.length === 0 && p.invocations + p.asyncInvocations + p.pollersBusy + p.deliveries + p.moveTasks + p.replays + p.requests === 0;
+    return p.queues.length === 0 && p.invocations + p.asyncInvocations + p.pollersBusy + p.deliveries + p.moveTasks + p.replays + p.requests + p.stackOperations === 0;
   }
 
   /**
@@ -107,6 +112,6 @@ export class Settler {
 
   /** Nothing is running: only timers (visibility, delays, retries, windows, a replay's start) can move things on. */
   private idle(p: Pending): boolean {
-    return p.invocations + (p.pollersBusy - p.pollersCollecting) + p.moveTasks + p.requests === 0 && p.queues.every((q) => q.visible === 0);
+    return p.invocations + (p.pollersBusy - p.pollersCollecting) + p.moveTasks + p.requests + p.stackOperations === 0 && p.queues.every((q) => q.visible === 0);
   }
 }
