@@ -23,12 +23,12 @@ export function createBucket(s3: S3Service, request: BucketRequest): S3Response 
   }
   if (request.region !== 'us-east-1' && constraint !== request.region) throw incompatible(constraint ?? 'unspecified');
   s3.createBucket(request.bucket, constraint ?? 'us-east-1');
-  return { status: 200, headers: { Location: `/${request.bucket}` } };
+  return { status: 200, headers: { Location: `/${request.bucket}`, 'x-amz-bucket-arn': `arn:aws:s3:::${request.bucket}` } };
 }
 
 export function headBucket(s3: S3Service, request: BucketRequest): S3Response {
   const bucket = s3.bucket(request.bucket);
-  return { status: 200, headers: { 'x-amz-bucket-region': bucket.region, 'x-amz-access-point-alias': 'false' } };
+  return { status: 200, headers: { 'x-amz-bucket-region': bucket.region, 'x-amz-access-point-alias': 'false', 'x-amz-bucket-arn': `arn:aws:s3:::${bucket.name}` } };
 }
 
 export function getBucketLocation(s3: S3Service, request: BucketRequest): S3Response {

@@ -55,7 +55,8 @@ export class S3Api {
     const method = incoming.method ?? 'GET';
     const url = new URL(incoming.url ?? '/', 'http://localhost');
     const address = s3Address(header(incoming.headers, 'host'), incoming.url ?? '/');
-    const { body, checksum } = readPayload(incoming.headers, raw);
+    const isPutObject = method === 'PUT' && !!address.key && !url.searchParams.has('uploadId') && incoming.headers['x-amz-copy-source'] === undefined;
+    const { body, checksum } = readPayload(incoming.headers, raw, { hexExpectedDigest: isPutObject });
     const request: S3Request = {
       method,
       ...(address.bucket === undefined ? {} : { bucket: address.bucket }),

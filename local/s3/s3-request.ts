@@ -40,7 +40,7 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
  * signatures, trailing checksums), checks `x-amz-decoded-content-length`, `Content-MD5` and the
  * `x-amz-checksum-*` header or trailer, answering S3's errors for a mismatch.
  */
-export function readPayload(headers: IncomingHttpHeaders, raw: Buffer): { body: Buffer; checksum?: Checksum } {
+export function readPayload(headers: IncomingHttpHeaders, raw: Buffer, options: { readonly hexExpectedDigest?: boolean } = {}): { body: Buffer; checksum?: Checksum } {
   let body = raw;
   let trailers: Readonly<Record<string, string>> = {};
   if (isAwsChunked(headers) && raw.length > 0) {
@@ -58,7 +58,9 @@ export function readPayload(headers: IncomingHttpHeaders, raw: Buffer): { body: 
     }
     const calculated = createHash('md5').update(body).digest('base64');
     if (calculated !== contentMd5) {
-      throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, { ExpectedDigest: contentMd5, CalculatedDigest: calculated });
+      // S3 names the expected digest in hex for PutObject and in base64 for UploadPart (recorded on AWS).
+      const expectedDigest = options.hexExpectedDigest ? expected.toString('hex') : contentMd5;
+      throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.', 400, { ExpectedDigest: expectedDigest, CalculatedDigest: calculated });
     }
   }
   const sent = CHECKSUM_ALGORITHMS.flatMap((algorithm) => {

@@ -174,7 +174,7 @@ export class S3Service {
   completeMultipartUpload(bucketName: string, key: string, uploadId: string, listed: ReadonlyArray<{ readonly partNumber: number; readonly etag: string }>): S3Object {
     const bucket = this.bucket(bucketName);
     const upload = this.upload(bucketName, key, uploadId);
-    if (listed.length === 0) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    if (listed.length === 0) throw new S3Error('InvalidRequest', 'You must specify at least one part');
     const parts = listed.map((entry, index) => {
       const previous = listed[index - 1];
       if (previous !== undefined && entry.partNumber <= previous.partNumber) {
