@@ -84,6 +84,21 @@ export interface LambdaServiceOptions {
   readonly changed?: () => void;
   /** Sends an asynchronous event that failed every attempt to the function's dead-letter queue. */
   readonly deadLetter?: (failure: AsyncFailure) => void;
+  /**
+   * Sends an asynchronous invocation's record to the destination its event invoke config names for
+   * the outcome (OnSuccess, OnFailure): an SQS queue, an event bus, ...
+   */
+  readonly destination?: (destinationArn: string, record: InvocationRecord) => void;
+}
+
+/** What an asynchronous invocation's destination receives (Lambda's invocation record, version 1.0). */
+export interface InvocationRecord {
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly requestContext: { readonly requestId: string; readonly functionArn: string; readonly condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded'; readonly approximateInvokeCount: number };
+  readonly requestPayload: unknown;
+  readonly responseContext: { readonly statusCode: 200; readonly executedVersion: '$LATEST'; readonly functionError?: 'Unhandled' };
+  readonly responsePayload?: unknown;
 }
 
 /**
@@ -193,15 +208,30 @@ export class LambdaService {
     const maxAgeMs = (fn.eventInvokeConfig?.maximumEventAgeSeconds ?? 21_600) * 1000;
     const attempt = (retries: number) => {
       void this.invoke(fn, event).then((outcome) => {
+        let condition: InvocationRecord['requestContext']['condition'] = 'Success';
         if (!outcome.ok) {
           const delay = retries === 0 ? 60_000 : 120_000;
-          if (retries < maxRetries && this.options.clock.now() + delay - firstAt <= maxAgeMs) {
+          const withinAge = this.options.clock.now() + delay - firstAt <= maxAgeMs;
+          if (retries < maxRetries && withinAge) {
             this.options.clock.after(delay, () => attempt(retries + 1));
             return;
           }
+          condition = retries < maxRetries ? 'EventAgeExceeded' : 'RetriesExhausted';
           if (fn.deadLetterTargetArn !== undefined) {
             this.options.deadLetter?.({ targetArn: fn.deadLetterTargetArn, body: payload, requestId, errorMessage: outcome.error?.errorMessage ?? 'Unhandled' });
           }
+        }
+        const destinations = fn.eventInvokeConfig?.destinationConfig;
+        const destination = outcome.ok ? destinations?.OnSuccess?.Destination : destinations?.OnFailure?.Destination;
+        if (destination !== undefined) {
+          this.options.destination?.(destination, {
+            version: '1.0',
+            timestamp: new Date(this.options.clock.now()).toISOString(),
+            requestContext: { requestId, functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: retries + 1 },
+            requestPayload: event,
+            responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(outcome.ok ? {} : { functionError: 'Unhandled' as const }) },
+            responsePayload: outcome.ok ? outcome.result : outcome.error,
+          });
         }
         this.metrics.asyncPending--;
         this.options.changed?.();
