@@ -128,8 +128,10 @@ function acceptsAnyProperties(type: string): boolean {
 }
 
 /** Checks an object against a shape: required keys first, then unknown keys, then each value (as CloudFormation's validator orders them). */
-function checkObject(shape: Record<string, Property>, value: unknown, path: string, openEnded = false): PropertyProblem[] {
-  if (!isPlainObject(value)) return [wrongType(path, 'JSONObject', value)];
+function checkObject(shape: Record<string, Property>, given: unknown, path: string, openEnded = false): PropertyProblem[] {
+  if (!isPlainObject(given)) return [wrongType(path, 'JSONObject', given)];
+  // A key whose value resolved to nothing (`Ref: AWS::NoValue`) is absent, as CloudFormation drops it.
+  const value = Object.fromEntries(Object.entries(given).filter(([, item]) => item !== undefined));
   const problems: PropertyProblem[] = [];
   for (const [name, property] of Object.entries(shape)) {
     if (property.required === true && !(name in value)) {

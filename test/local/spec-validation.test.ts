@@ -67,6 +67,9 @@ describe('resource properties checked against AWS\'s resource specification', ()
     expect(validateResource('AWS::SQS::Queue', { VisibilityTimeout: '30', FifoQueue: 'true', QueueName: 42 })).toEqual([]);
     expect(validateResource('AWS::SQS::Queue', { VisibilityTimeout: 'thirty' })[0]?.message).toBe('#/VisibilityTimeout: expected type: Integer, found: String');
     expect(validateResource('AWS::Lambda::Function', { Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { Ref: 'Code' }, Layers: { 'Fn::Split': [',', 'a,b'] } })).toEqual([]);
+    // Resolved to nothing (Ref AWS::NoValue): absent, so a required one is missing.
+    expect(validateResource('AWS::Lambda::Function', { Role: 'arn', Code: { ZipFile: 'x' }, Timeout: undefined })).toEqual([]);
+    expect(validateResource('AWS::Lambda::Function', { Role: undefined, Code: { ZipFile: 'x' } })[0]?.message).toBe('#: required key [Role] not found');
   });
 
   it('refuses a type CloudFormation does not have, in its words; accepts custom resources and CDK metadata', () => {
