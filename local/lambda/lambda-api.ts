@@ -253,9 +253,11 @@ export class LambdaApi {
       ...(settings.memory === undefined ? {} : { memoryMb: settings.memory }),
       ...(settings.environment === undefined ? {} : { environment: settings.environment }),
     }));
-    if (input['DeadLetterConfig'] !== undefined) {
-      // An empty DeadLetterConfig (or TargetArn) removes the dead-letter queue.
-      const deadLetterArn = deadLetterTarget(input['DeadLetterConfig']);
+    const deadLetterConfig = input['DeadLetterConfig'] as { TargetArn?: unknown } | undefined;
+    if (deadLetterConfig?.TargetArn !== undefined) {
+      // An empty TargetArn removes the dead-letter queue; an empty DeadLetterConfig changes nothing
+      // (recorded on AWS: test_lambda_destinations.py::TestLambdaDLQ::test_dead_letter_queue, delete_dlq).
+      const deadLetterArn = deadLetterTarget(deadLetterConfig);
       if (deadLetterArn === undefined) delete fn.deadLetterTargetArn;
       else fn.deadLetterTargetArn = deadLetterArn;
     }
