@@ -202,6 +202,8 @@ export class Gateway {
     delete params['Action'];
     try {
       if (action === undefined || action === '') throw new AwsError('MissingAction', 'Missing Action parameter: query-protocol requests carry Action=<operation>.');
+      // The action names the answer's elements: only an operation's name can be one.
+      if (!/^[A-Za-z][A-Za-z0-9]{0,127}$/.test(action)) throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${params['Version'] ?? '(none)'}`);
       const authorization = request.headers['authorization'];
       const result = await service.handle(action, params, queryCaller(typeof authorization === 'string' ? authorization : undefined, url.searchParams));
       this.sendXml(response, 200, queryResponseXml(action, service.xmlns, result, requestId), requestId);

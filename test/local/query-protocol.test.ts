@@ -142,6 +142,16 @@ describe('query protocol on the gateway, read by SDK v3', () => {
     expect(after.StackId).toContain('stack/x/');
   });
 
+  it('refuses an Action that cannot be an operation name, and a missing one, with the query error', async () => {
+    const post = (body: string) => fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const odd = await post('Action=%3Cx%3E&Version=2010-05-15');
+    const missing = await post('Version=2010-05-15&StackName=x');
+    expect(odd.status).toBe(400);
+    expect(await odd.text()).toContain('<Code>InvalidAction</Code><Message>Could not find operation &lt;x&gt; for version 2010-05-15</Message>');
+    expect(await missing.text()).toContain('<Code>MissingAction</Code>');
+    expect(seen.some((s) => s.action === '<x>')).toBe(false);
+  });
+
   it("leaves SQS's query protocol to the JSON answer that tells the client to use the JSON protocol", async () => {
     const raw = await fetch(gateway.url, {
       method: 'POST',
