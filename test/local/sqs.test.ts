@@ -13,8 +13,8 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SQSClient,
   StartMessageMoveTaskCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../local/clock';
 import { localCloudWithClients } from '../support/local-cloud';
@@ -251,6 +251,22 @@ describe('SQS queues and errors', () => {
     const [message] = await receive(url);
     expect(message?.MessageAttributes?.['b']?.BinaryValue).toEqual(new Uint8Array([1, 2, 3]));
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x'.repeat(1025) }))).rejects.toThrow('Message must be shorter than 1024 bytes.');
+  });
+
+  it('serves JSON-protocol requests sent to the queue URL itself, as SQS does (test_send_message_via_queue_url_with_json_protocol)', async () => {
+    // Prepare: a client whose endpoint is the queue's URL (the PHP SDK posts there).
+    const { url } = await queue();
+    const direct = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await direct.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'direct' }));
+
+    // Act
+    const raw = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'AmazonSQS.ReceiveMessage' }, body: JSON.stringify({ QueueUrl: url, WaitTimeSeconds: 1 }) });
+
+    // Assess
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(((await raw.json()) as { Messages: Array<{ Body: string }> }).Messages.map((m) => m.Body)).toEqual(['direct']);
+    direct.destroy();
   });
 
   it('answers malformed JSON, unknown operations and a missing target in AWS shape over raw HTTP', async () => {
