@@ -148,6 +148,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         } catch {
           // A queue that refuses it (a FIFO queue): the record is lost.
         }
+      } else if (service === 'lambda') {
+        const target = lambda.find(destinationArn);
+        if (target !== undefined) lambda.invokeAsync(target, record);
       } else if (service === 'events') {
         const success = record.requestContext.condition === 'Success';
         void eventBridge.handle('PutEvents', {

@@ -6,7 +6,7 @@ import { CodeStore, InvalidZipError } from './function-code';
 import { functionConfiguration, lambdaTimestamp } from './function-configuration';
 import { parseFunctionName } from './function-name';
 import { FunctionPolicy } from './function-policy';
-import { eventInvokeConfigOf, eventInvokeConfigOutput } from './event-invoke-config';
+import { checkDestinations, eventInvokeConfigOf, eventInvokeConfigOutput } from './event-invoke-config';
 import { LambdaError, LambdaErrors } from './lambda-errors';
 import { UnsupportedRuntimeError } from './node-runtime';
 import type { FunctionDetails, LambdaService, LocalFunction } from './lambda-service';
@@ -127,7 +127,9 @@ export class LambdaApi {
       eventInvokeConfigOf(input, {}, now);
       if (this.options.lambda.find(reference.name) === undefined) throw functionMissing();
       if (fn === undefined || (method === 'POST' && fn.eventInvokeConfig === undefined)) throw configMissing();
-      fn.eventInvokeConfig = eventInvokeConfigOf(input, method === 'POST' ? (fn.eventInvokeConfig ?? {}) : {}, now);
+      const config = eventInvokeConfigOf(input, method === 'POST' ? (fn.eventInvokeConfig ?? {}) : {}, now);
+      checkDestinations(config, fn.arn, (arn) => this.options.lambda.find(arn) !== undefined);
+      fn.eventInvokeConfig = config;
       return { status: 200, body: eventInvokeConfigOutput(fn.eventInvokeConfig, fn.arn) };
     }
     const config = fn?.eventInvokeConfig;
