@@ -8,6 +8,8 @@ import { resolveDynamicReferences } from './dynamic-references';
 import { checkRules, resolveParameters, type ResolvedParameter } from './parameters';
 import { changedProperties, NEEDS_REPLACEMENT, sameValue, type AssetResolver, type Properties, type ProviderContext, type ProviderServices, type ResourceProvider } from './provider';
 import { PROVIDERS } from './providers';
+import { requiresRecreation } from './resource-spec';
+import { validateTemplate, type ResourceValidationFailure } from './spec-validation';
 import type { ResourceChange, ResourceStatus, StackEngine, StackEvent, StackInput, StackOutput, StackRecord, StackResourceRecord, StackStatus } from './stack-engine';
 import { parseTemplate, validationError, type EngineResource, type EngineTemplate } from './template';
 
@@ -25,6 +27,11 @@ export interface StackEngineOptions extends ProviderServices {
    * resource specification knows (`true`/`false`); `undefined` falls back to the provider's `replaceOn`.
    */
   readonly causesReplacement?: (type: string, property: string) => boolean | undefined;
+  /**
+   * Check resource properties against the resource specification before creating anything
+   * (`apply` and `plan`; the fast `deploy` path never loads the specification). @default true
+   */
+  readonly validate?: boolean;
 }
 
 /** How the engine runs a type: through its provider, only recorded (accepted), or recorded and unusable (unsupported). */
@@ -195,6 +202,7 @@ class Engine implements LocalStackEngine {
     const { template, parameters } = this.prepare(input);
     const existing = this.find(input.stackName);
     const conditions = this.conditionEvaluator(input.stackName, template, parameters);
+    this.validateProperties(template, conditions);
     const wanted = Object.entries(template.Resources ?? {}).filter(([, r]) => r.Condition === undefined || conditions(r.Condition));
     const live = existing === undefined || existing.status === 'ROLLBACK_COMPLETE' ? new Map<string, LiveResource>() : existing.resources;
     const changes: ResourceChange[] = [];
@@ -214,8 +222,8 @@ class Engine implements LocalStackEngine {
       ];
       if (scope.length === 0) continue;
       const changed = changedProperties(old.definition.Properties ?? {}, resource.Properties ?? {});
-      const replaces = changed.some((p) => this.replaces(resource.Type, p));
-      const conditional = !replaces && changed.some((p) => this.replaces(resource.Type, p) === undefined);
+      const replaces = changed.some((p) => this.recreation(resource.Type, p) === 'Always');
+      const conditional = !replaces && changed.some((p) => this.recreation(resource.Type, p) === 'Conditionally');
       changes.push({ action: 'Modify', logicalResourceId: id, physicalResourceId: old.physicalId, resourceType: resource.Type, replacement: replaces ? 'True' : conditional ? 'Conditional' : 'False', scope });
     }
     const kept = new Set(wanted.map(([id]) => id));
@@ -227,9 +235,19 @@ class Engine implements LocalStackEngine {
 
   /** Whether changing a property replaces the resource: the specification's word, else the provider's list. */
   private replaces(type: string, property: string): boolean {
-    const fromSpec = this.options.causesReplacement?.(type, property);
-    if (fromSpec !== undefined) return fromSpec;
-    return this.providers.get(type)?.replaceOn?.includes(property) ?? false;
+    return this.recreation(type, property) === 'Always';
+  }
+
+  /**
+   * The injected rule, else the resource specification (loaded on the first update or plan, never on
+   * the fast boot path), else the provider's `replaceOn` for types the specification does not know.
+   */
+  private recreation(type: string, property: string): 'Never' | 'Conditionally' | 'Always' {
+    const injected = this.options.causesReplacement?.(type, property);
+    if (injected !== undefined) return injected ? 'Always' : 'Never';
+    const fromSpec = this.options.validate === false ? 'Never' : requiresRecreation(type, property);
+    if (fromSpec !== 'Never') return fromSpec;
+    return this.providers.get(type)?.replaceOn?.includes(property) ? 'Always' : 'Never';
   }
 
   /** Parses and checks a template and its parameters and rules; throws what CloudFormation refuses before starting. */
@@ -246,8 +264,22 @@ class Engine implements LocalStackEngine {
   // ---- applying ----
 
   async apply(input: StackInput): Promise<StackRecord> {
-    const stack = this.start(input);
+    const stack = this.start(input, undefined, undefined, true);
     return this.record(stack);
+  }
+
+  /**
+   * Resources whose properties the specification refuses (they fail the operation before anything
+   * is created); throws a ValidationError for a template refused as a whole (unknown types).
+   */
+  private validateProperties(template: EngineTemplate, conditions: (name: string) => boolean): readonly ResourceValidationFailure[] {
+    if (this.options.validate === false) return [];
+    const validation = validateTemplate(template, (id) => {
+      const condition = template.Resources?.[id]?.Condition;
+      return condition === undefined || conditions(condition);
+    });
+    if (validation.templateError !== undefined) throw validationError(validation.templateError);
+    return validation.failures;
   }
 
   async deploy(input: StackInput, options: { template?: EngineTemplate; assets?: AssetResolver } = {}): Promise<StackRecord> {
@@ -259,8 +291,9 @@ class Engine implements LocalStackEngine {
     return this.record(stack);
   }
 
-  private start(input: StackInput, given?: EngineTemplate, assets?: AssetResolver): Stack {
+  private start(input: StackInput, given?: EngineTemplate, assets?: AssetResolver, validate = false): Stack {
     const { template, parameters } = this.prepare(input, given);
+    const invalid = validate ? this.validateProperties(template, this.conditionEvaluator(input.stackName, template, parameters)) : [];
     const existing = this.find(input.stackName);
     if (existing !== undefined && IN_PROGRESS.test(existing.status)) {
       throw validationError(`Stack:${existing.stackId} is in ${existing.status} state and can not be updated.`);
@@ -292,7 +325,7 @@ class Engine implements LocalStackEngine {
       if (assets !== undefined) stack.assets = assets;
       this.stacks.push(stack);
       this.stackEvent(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
-      this.track(this.create(stack));
+      this.track(this.create(stack, invalid));
       return stack;
     }
     const previous = { template: existing.template, templateBody: existing.templateBody, parameters: existing.parameters, imports: existing.imports, tags: existing.tags, capabilities: existing.capabilities };
@@ -306,7 +339,7 @@ class Engine implements LocalStackEngine {
     if (assets === undefined) delete existing.assets;
     else existing.assets = assets;
     this.setStatus(existing, 'UPDATE_IN_PROGRESS', 'User Initiated');
-    this.track(this.update(existing, previous));
+    this.track(this.update(existing, previous, invalid));
     return existing;
   }
 
@@ -322,10 +355,11 @@ class Engine implements LocalStackEngine {
     });
   }
 
-  private async create(stack: Stack): Promise<void> {
+  private async create(stack: Stack, invalid: readonly ResourceValidationFailure[]): Promise<void> {
     const order = this.order(stack, stack.template);
     const session = this.session(stack, stack.template, stack.parameters, stack.resources);
     try {
+      this.refuseInvalid(stack, invalid, 'CREATE_FAILED', 'create');
       for (const id of order) await this.createResource(stack, session, id, false);
       stack.outputs = this.resolveOutputs(stack, session);
       this.setStatus(stack, 'CREATE_COMPLETE');
@@ -339,7 +373,7 @@ class Engine implements LocalStackEngine {
     }
   }
 
-  private async update(stack: Stack, previous: { template: EngineTemplate; templateBody: string; parameters: ResolvedParameter[]; imports: Set<string>; tags: Stack['tags']; capabilities: readonly string[] }): Promise<void> {
+  private async update(stack: Stack, previous: { template: EngineTemplate; templateBody: string; parameters: ResolvedParameter[]; imports: Set<string>; tags: Stack['tags']; capabilities: readonly string[] }, invalid: readonly ResourceValidationFailure[]): Promise<void> {
     const before = new Map(stack.resources);
     const beforeOutputs = stack.outputs;
     const order = this.order(stack, stack.template);
@@ -349,6 +383,7 @@ class Engine implements LocalStackEngine {
     /** What was done, to undo on failure. */
     const done: Array<{ id: string; old?: LiveResource; replaced: boolean }> = [];
     try {
+      this.refuseInvalid(stack, invalid, 'UPDATE_FAILED', 'update');
       for (const id of order) {
         const old = before.get(id);
         if (old === undefined) {
@@ -400,6 +435,18 @@ class Engine implements LocalStackEngine {
       for (const resource of created) await this.deleteResource(stack, resource, false).catch(() => undefined);
       this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE');
     }
+  }
+
+  /** Fails every resource the specification refuses, before any is touched (one event each, one stack reason naming them all). */
+  private refuseInvalid(stack: Stack, invalid: readonly ResourceValidationFailure[], status: 'CREATE_FAILED' | 'UPDATE_FAILED', verb: 'create' | 'update'): void {
+    if (invalid.length === 0) return;
+    for (const failure of invalid) {
+      const definition = stack.template.Resources![failure.logicalId]!;
+      const pending: LiveResource = { logicalId: failure.logicalId, type: failure.type, physicalId: '', attributes: {}, properties: {}, support: this.support(failure.type), definition, status, lastUpdated: this.options.clock.now() };
+      this.resourceEvent(stack, pending, status, failure.reason);
+    }
+    const ids = invalid.map((f) => f.logicalId).join(', ');
+    throw new ResourceFailure(ids, invalid[0]!.reason, new Error(invalid.map((f) => f.reason).join('\n')), verb);
   }
 
   /** Puts an updated resource back as it was (update rollback). */

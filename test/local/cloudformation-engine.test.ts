@@ -86,7 +86,7 @@ describe('the CloudFormation stack engine', () => {
   }
   const physicalId = (stack: StackRecord, id: string) => stack.resources.find((r) => r.logicalResourceId === id)?.physicalResourceId;
 
-  const fn = (code: string, extra: object = {}) => ({ Type: 'AWS::Lambda::Function', Properties: { Code: { S3Bucket: 'assets', S3Key: code }, Handler: 'index.handler', Runtime: 'nodejs22.x', ...extra } });
+  const fn = (code: string, extra: object = {}) => ({ Type: 'AWS::Lambda::Function', Properties: { Code: { S3Bucket: 'assets', S3Key: code }, Handler: 'index.handler', Runtime: 'nodejs22.x', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, ...extra } });
   const pipeline = (code: string) => ({
     Resources: {
       Work: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } },
@@ -312,6 +312,26 @@ describe('the CloudFormation stack engine', () => {
     );
     await expect(engine.apply({ stackName: 'Bad', templateBody: body({ Parameters: { P: { Type: 'String' } }, Resources: { A: { Type: 'AWS::SQS::Queue' } } }), parameters: {} })).rejects.toThrow('Parameters: [P] must have values');
     expect(engine.get('Bad')).toBeUndefined();
+  });
+
+  it('refuses resources the resource specification refuses, before creating anything', async () => {
+    const stack = await apply('Misspelt', {
+      Resources: {
+        First: { Type: 'AWS::SQS::Queue' },
+        Typo: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeOut: 30 }, DependsOn: 'First' },
+        NoCode: { Type: 'AWS::Lambda::Function', Properties: { Role: 'arn:aws:iam::000000000000:role/r' } },
+      },
+    });
+    expect(stack.status).toBe('ROLLBACK_COMPLETE');
+    expect(stack.statusReason).toBeUndefined();
+    const failed = stack.events.filter((e) => e.resourceStatus === 'CREATE_FAILED');
+    expect(failed.map((e) => e.logicalResourceId)).toEqual(['Typo', 'NoCode']);
+    expect(failed[0]!.resourceStatusReason).toMatch(/^Properties validation failed for resource Typo with message: .*VisibilityTimeOut/);
+    expect(stack.events.find((e) => e.resourceStatus === 'ROLLBACK_IN_PROGRESS')?.resourceStatusReason).toBe('The following resource(s) failed to create: [Typo, NoCode]. Rollback requested by user.');
+    expect(stack.events.some((e) => e.resourceStatus === 'CREATE_COMPLETE')).toBe(false);
+    expect(cloud.sqs.allQueues().some((q) => q.name.startsWith('Misspelt-'))).toBe(false);
+    await remove('Misspelt');
+    await expect(engine.apply({ stackName: 'Unknown', templateBody: body({ Resources: { A: { Type: 'AWS::Nope::Thing' } } }), parameters: {} })).rejects.toThrow('Template format error: Unrecognized resource types: [AWS::Nope::Thing]');
   });
 
   it('reads YAML templates with short-form intrinsics', async () => {
