@@ -64,8 +64,9 @@ export function uploadPart(s3: S3Service, request: ObjectRequest, uploadId: stri
 /** CompleteMultipartUpload: the parts listed, in order, become the object. */
 export function completeMultipartUpload(s3: S3Service, request: ObjectRequest, uploadId: string): S3Response {
   s3.upload(request.bucket, request.key, uploadId);
-  const document = parseRequestXml(request.body, 'CompleteMultipartUpload');
-  const parts = document.children
+  // No body at all (the SDK without MultipartUpload) is a request without parts, as S3 reads it.
+  const document = request.body.length === 0 ? undefined : parseRequestXml(request.body, 'CompleteMultipartUpload');
+  const parts = (document?.children ?? [])
     .filter((c) => c.name === 'Part')
     .map((part) => {
       const number = Number(childText(part, 'PartNumber'));

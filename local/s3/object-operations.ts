@@ -81,7 +81,9 @@ export function getObject(s3: S3Service, request: ObjectRequest): S3Response {
   if (notModified !== undefined) return notModified;
   const range = byteRange(header(request.headers, 'range'), object.body.length);
   const checksumMode = header(request.headers, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED';
-  const headers = objectHeaders(object, checksumMode && range === undefined);
+  // The stored checksum describes the whole object: S3 answers it when the bytes sent are all of them.
+  const whole = range === undefined || (range.start === 0 && range.end === object.body.length - 1);
+  const headers = objectHeaders(object, checksumMode && whole);
   for (const [parameter, name] of Object.entries(RESPONSE_OVERRIDES)) {
     const value = request.query.get(parameter);
     if (value !== null) headers[name] = value;

@@ -1,5 +1,6 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ManualClock } from '../../local/clock';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
@@ -10,7 +11,7 @@ import { runCase, type CaseEnvironment } from './run-case';
  * Runs every case of `cases/<service>/` through the AWS SDK against one local cloud (services only,
  * on a clock that moves when a case says so), one test per case, titled by its file and name.
  */
-export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda'): void {
+export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda' | 's3'): void {
   let cloud: LocalCloud;
   let env: CaseEnvironment;
 
@@ -19,7 +20,7 @@ export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda'): 
     cloud = await startLocalCloud({ port: 0, clock, dynamodb: false });
     const config = { endpoint: cloud.endpoint, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
     env = {
-      clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config) },
+      clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config), s3: new S3Client({ ...config, forcePathStyle: true }) },
       clock,
       globals: { region: cloud.region, account: cloud.accountId, endpoint: cloud.endpoint },
       // A handler running, a poller between receive and delete, or a request being served (a long poll

@@ -1,5 +1,6 @@
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
+import * as s3 from '@aws-sdk/client-s3';
 import * as sqs from '@aws-sdk/client-sqs';
 import { strToU8, zipSync } from 'fflate';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -9,7 +10,7 @@ import { mismatch } from './matches';
 
 /** The SDK clients a case's steps call, and the cloud's clock (a ManualClock, so time moves on demand). */
 export interface CaseEnvironment {
-  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient };
+  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient; readonly s3: s3.S3Client };
   readonly clock: ManualClock;
   /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`; `${now}` is the cloud's clock (ms) at each step. */
   readonly globals: Readonly<Record<string, unknown>>;
@@ -21,7 +22,7 @@ export interface CaseEnvironment {
   readonly busy?: () => boolean;
 }
 
-const MODULES = { sqs, events: eventbridge, lambda } as const;
+const MODULES = { sqs, events: eventbridge, lambda, s3 } as const;
 const MAX_UNTIL_TRIES = 50;
 /** How long a call may take before the clock starts jumping to its next timers (a long poll's end, a delay). */
 const FIRST_WARP_AFTER_MS = 50;
