@@ -3,6 +3,7 @@ import { AwsError } from '../../aws-error';
 import { requiredParam } from '../../gateway/query-protocol';
 import type { StackRecord } from '../stack-engine';
 import { NO_CHANGES_REASON, type ChangeSet, type ExecutionStatus } from './change-set';
+import { OPERATION_WAIT_MS, PLAN_WAIT_MS } from './waits';
 import type { Action, ApiContext } from './context';
 import { changeSetShape, changeSetSummaryShape } from './render';
 import { checkStackName, inProgress, stackNameParam } from './request';
@@ -51,7 +52,7 @@ export const createChangeSet: Action = async (params, context) => {
     changes: [],
   };
   directory.addChangeSet(changeSet);
-  context.background(async () => {
+  const planning = context.background(async () => {
     changeSet.status = 'CREATE_IN_PROGRESS';
     try {
       const changes = await directory.engine.plan(input);
@@ -69,6 +70,7 @@ export const createChangeSet: Action = async (params, context) => {
       changeSet.statusReason = (error as Error).message;
     }
   });
+  await context.briefly(planning, PLAN_WAIT_MS);
   return { Id: changeSet.id, StackId: stack.stackId };
 };
 
@@ -104,6 +106,7 @@ export const executeChangeSet: Action = async (params, context) => {
   changeSet.executedStackId = applied.stackId;
   directory.executed(changeSet, applied);
   for (const other of directory.changeSetsOf(applied)) if (other !== changeSet) directory.removeChangeSet(other);
+  await context.briefly(directory.engine.idle(), OPERATION_WAIT_MS);
   return {};
 };
 

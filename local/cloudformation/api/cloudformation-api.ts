@@ -45,6 +45,16 @@ export interface CloudFormationApiOptions {
   readonly log?: (message: string) => void;
 }
 
+/** Resolves when `work` settles or after `ms`, whichever is first (never rejects). */
+function briefly(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([work.then(() => undefined, () => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * CloudFormation's API in the query protocol, as the CDK CLI and the SDKs call it: change sets,
  * stacks, events, resources, templates and exports, over the stack engine. Each action lives in
@@ -68,6 +78,7 @@ export class CloudFormationApi implements QueryGatewayService {
       accountId: options.accountId,
       readTemplateUrl: options.readTemplateUrl,
       background: (work) => this.background(work),
+      briefly: (work, ms) => briefly(work, ms),
     };
   }
 
@@ -88,9 +99,9 @@ export class CloudFormationApi implements QueryGatewayService {
     await this.options.engine.idle();
   }
 
-  private background(work: () => Promise<void>): void {
+  private background(work: () => Promise<void>): Promise<void> {
     this.running++;
-    work()
+    return work()
       .catch((error: unknown) => this.options.log?.(`cloudformation: background work failed: ${(error as Error)?.stack ?? String(error)}`))
       .finally(() => {
         this.running--;

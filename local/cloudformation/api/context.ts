@@ -11,7 +11,12 @@ export interface ApiContext {
   readonly accountId: string;
   readonly readTemplateUrl: TemplateUrlReader;
   /** Runs work in the background, counted until it ends (settling waits for it); its errors are logged. */
-  background(work: () => Promise<void>): void;
+  background(work: () => Promise<void>): Promise<void>;
+  /**
+   * Waits for work to end, but no longer than `ms`. The CDK CLI polls every 5 s and looks once
+   * right after a call: an answer given once a quick operation is over saves it a poll.
+   */
+  briefly(work: Promise<unknown>, ms: number): Promise<void>;
 }
 
 /** One action: its answer becomes the `<ActionResult>` element (undefined: none). */

@@ -2,6 +2,7 @@ import { AwsError } from '../../aws-error';
 import { queryStringList } from '../../gateway/query-protocol';
 import { checkUpdatable } from './change-set-actions';
 import type { Action } from './context';
+import { OPERATION_WAIT_MS } from './waits';
 import { stackShape, stackSummaryShape } from './render';
 import { checkStackName, stackNameParam } from './request';
 import { sameAsDeployed, stackInputFrom } from './stack-input';
@@ -16,6 +17,7 @@ export const createStack: Action = async (params, context) => {
   const { input } = await stackInputFrom(params, stackName, undefined, context.readTemplateUrl);
   const created = await directory.engine.apply(input);
   if (existing !== undefined) directory.closeReview(existing.stackId, created);
+  await context.briefly(directory.engine.idle(), OPERATION_WAIT_MS);
   return { StackId: created.stackId };
 };
 
@@ -30,6 +32,7 @@ export const updateStack: Action = async (params, context) => {
   if (sameAsDeployed(input, stack)) throw new AwsError('ValidationError', 'No updates are to be performed.');
   const updated = await directory.engine.apply(input);
   for (const changeSet of directory.changeSetsOf(updated)) if (changeSet.executedStackId === undefined) changeSet.execution = 'OBSOLETE';
+  await context.briefly(directory.engine.idle(), OPERATION_WAIT_MS);
   return { StackId: updated.stackId };
 };
 
@@ -44,6 +47,7 @@ export const deleteStack: Action = async (params, context) => {
     return undefined;
   }
   await directory.engine.delete(stack.stackId);
+  await context.briefly(directory.engine.idle(), OPERATION_WAIT_MS);
   return undefined;
 };
 
