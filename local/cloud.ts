@@ -144,7 +144,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const service = destinationArn.split(':')[2];
       if (service === 'sqs') {
         try {
-          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record) });
+          // Lambda sends the record traced: the message carries an AWSTraceHeader (test_retries, test_maxeventage).
+          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record), traceHeader: xrayTraceHeader(clock.now()) });
         } catch {
           // A queue that refuses it (a FIFO queue): the record is lost.
         }
@@ -261,10 +262,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     let deployment: Deployment | undefined;
     if (options.app !== undefined) {
       const assembly = readCloudAssembly(options.app);
-      const client = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-      deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, ...(client === undefined ? {} : { dynamodb: client }), endpoint, region, accountId, changed });
-      client?.destroy();
-      for (const mapping of deployment.mappings) mappings.adopt(mapping);
+      // Through the engine the CloudFormation API serves: the app's stacks are listed there and `cdk deploy` can update them.
+      deployment = await deployAssembly(assembly, { clock, sqs, eventBridge, lambda, endpoint, region, accountId, changed, engine: stackEngine, mappings });
       if (deployment.skipped.size > 0) {
         log(`not run locally (no local behaviour): ${[...deployment.skipped].map(([type, ids]) => `${type} ×${ids.length}`).join(', ')}`);
       }

@@ -76,7 +76,7 @@ export async function deployAssembly(assembly: CloudAssembly, targets: DeployTar
   const mappingIds = new Set<string>();
   let created = 0;
   for (const stack of assembly.stacks) {
-    const record = await engine.deploy({ stackName: stack.name, templateBody: JSON.stringify(stack.template), parameters: {} }, { assets: assemblyAssets(assets) });
+    const record = await engine.deploy({ stackName: stack.name, templateBody: JSON.stringify(stack.template), parameters: {} }, { assets: assemblyAssets(assets), withoutBootstrap: true });
     outputs[stack.name] = Object.fromEntries(record.outputs.map((o) => [o.outputKey, o.outputValue]));
     for (const resource of record.resources) {
       const support = engine.support(resource.resourceType);

@@ -37,6 +37,19 @@ export interface StackEngineOptions extends ProviderServices {
 /** How the engine runs a type: through its provider, only recorded (accepted), or recorded and unusable (unsupported). */
 export type TypeSupport = 'provided' | 'accepted' | 'unsupported';
 
+/** How the fast boot path deploys. */
+export interface DeployOptions {
+  /** The template already parsed (skips parsing `templateBody`). */
+  readonly template?: EngineTemplate;
+  /** Where this operation's function code comes from (a cloud assembly's folders) instead of the engine's resolver. */
+  readonly assets?: AssetResolver;
+  /**
+   * An SSM-typed parameter missing from the parameter store stands for its name (the CDK's
+   * `BootstrapVersion`, when the app is deployed without `cdk bootstrap`). @default false
+   */
+  readonly withoutBootstrap?: boolean;
+}
+
 /** The engine, plus what the local cloud's own boot path needs. */
 export interface LocalStackEngine extends StackEngine {
   /**
@@ -45,7 +58,7 @@ export interface LocalStackEngine extends StackEngine {
    * `template` skips parsing when the caller holds the template already; `assets` says where this
    * operation's function code comes from (a cloud assembly's folders) instead of the engine's resolver.
    */
-  deploy(input: StackInput, options?: { template?: EngineTemplate; assets?: AssetResolver }): Promise<StackRecord>;
+  deploy(input: StackInput, options?: DeployOptions): Promise<StackRecord>;
   /** How a type is run. */
   support(type: string): TypeSupport;
   /** Stack operations under way (settling waits for none). */
@@ -251,12 +264,12 @@ class Engine implements LocalStackEngine {
   }
 
   /** Parses and checks a template and its parameters and rules; throws what CloudFormation refuses before starting. */
-  private prepare(input: StackInput, given?: EngineTemplate): { template: EngineTemplate; parameters: ResolvedParameter[] } {
+  private prepare(input: StackInput, given?: EngineTemplate, withoutBootstrap = false): { template: EngineTemplate; parameters: ResolvedParameter[] } {
     if (typeof input.stackName !== 'string' || !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(input.stackName)) {
       throw validationError(`1 validation error detected: Value '${String(input.stackName)}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/._+]*`);
     }
     const template = given ?? parseTemplate(input.templateBody);
-    const parameters = resolveParameters(template, input.parameters, this.options.ssm);
+    const parameters = resolveParameters(template, input.parameters, this.options.ssm, { missingStandsForName: withoutBootstrap });
     checkRules(template, parameters);
     return { template, parameters };
   }
@@ -282,8 +295,8 @@ class Engine implements LocalStackEngine {
     return validation.failures;
   }
 
-  async deploy(input: StackInput, options: { template?: EngineTemplate; assets?: AssetResolver } = {}): Promise<StackRecord> {
-    const stack = this.start(input, options.template, options.assets);
+  async deploy(input: StackInput, options: DeployOptions = {}): Promise<StackRecord> {
+    const stack = this.start(input, options.template, options.assets, false, options.withoutBootstrap);
     await this.idle();
     if (stack.status !== 'CREATE_COMPLETE' && stack.status !== 'UPDATE_COMPLETE') {
       throw stack.failure ?? new Error(`${stack.stackName}: ${stack.status}${stack.statusReason === undefined ? '' : `: ${stack.statusReason}`}`);
@@ -291,8 +304,8 @@ class Engine implements LocalStackEngine {
     return this.record(stack);
   }
 
-  private start(input: StackInput, given?: EngineTemplate, assets?: AssetResolver, validate = false): Stack {
-    const { template, parameters } = this.prepare(input, given);
+  private start(input: StackInput, given?: EngineTemplate, assets?: AssetResolver, validate = false, withoutBootstrap = false): Stack {
+    const { template, parameters } = this.prepare(input, given, withoutBootstrap);
     const invalid = validate ? this.validateProperties(template, this.conditionEvaluator(input.stackName, template, parameters)) : [];
     const existing = this.find(input.stackName);
     if (existing !== undefined && IN_PROGRESS.test(existing.status)) {

@@ -18,7 +18,7 @@ const SSM_TYPE = /^AWS::SSM::Parameter::Value<(.+)>$/;
  * read from the parameter store. Refuses (ValidationError, CloudFormation's words) a parameter the
  * template does not declare, one with neither value nor default, and an SSM parameter that is missing.
  */
-export function resolveParameters(template: EngineTemplate, given: Readonly<Record<string, string>>, ssm: ParameterStore | undefined): ResolvedParameter[] {
+export function resolveParameters(template: EngineTemplate, given: Readonly<Record<string, string>>, ssm: ParameterStore | undefined, options: { readonly missingStandsForName?: boolean } = {}): ResolvedParameter[] {
   const declared = template.Parameters ?? {};
   const undeclared = Object.keys(given).filter((key) => declared[key] === undefined);
   if (undeclared.length > 0) throw validationError(`Parameters: [${undeclared.join(', ')}] do not exist in the template`);
@@ -30,8 +30,8 @@ export function resolveParameters(template: EngineTemplate, given: Readonly<Reco
     const type = declaration.Type ?? 'String';
     const ssmType = SSM_TYPE.exec(type)?.[1];
     if (ssmType !== undefined) {
-      // Without a parameter store (the fast boot path), the name stands for its value.
-      const stored = ssm === undefined ? { value } : ssm.get(value);
+      // Without a parameter store, or on the fast boot path (no bootstrap), the name stands for its value.
+      const stored = ssm?.get(value) ?? (ssm === undefined || options.missingStandsForName ? { value } : undefined);
       if (stored === undefined) {
         unfetched.push(value);
         return { key, value, ref: value };

@@ -95,6 +95,15 @@ describe('deploying a cloud assembly', () => {
     expect([...cloud.deployment!.skipped.keys()].sort()).toEqual(['AWS::IAM::Role', 'AWS::SNS::Topic']);
   });
 
+  it('deploys through the stack engine the CloudFormation API serves: stacks listed with their resources and exports', () => {
+    const stacks = cloud.stackEngine.list();
+    expect(stacks.map((s) => `${s.stackName} ${s.status}`)).toEqual(['Producer CREATE_COMPLETE', 'Consumer CREATE_COMPLETE']);
+    const consumerStack = stacks.find((s) => s.stackName === 'Consumer')!;
+    expect(consumerStack.resources.find((r) => r.logicalResourceId === 'Echo')).toMatchObject({ physicalResourceId: 'Consumer-Echo', resourceStatus: 'CREATE_COMPLETE' });
+    expect(cloud.stackEngine.exports().map((e) => e.name).sort()).toEqual(['Producer-BusName', 'Producer-SinkUrl']);
+    expect(cloud.mappings.runtimes()).toHaveLength(0);
+  });
+
   it('delivers rule matches to a function target, whose environment is resolved', async () => {
     const sqs = new SQSClient(config());
     await cloud.eventBridge.handle('PutEvents', { Entries: [{ Source: 'fixture', DetailType: 't', Detail: '{"hello":"world"}', EventBusName: 'Producer-bus' }] });
