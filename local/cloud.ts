@@ -144,8 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const service = destinationArn.split(':')[2];
       if (service === 'sqs') {
         try {
-          // Lambda sends the record traced: the message carries an AWSTraceHeader (test_retries, test_maxeventage).
-          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record), traceHeader: xrayTraceHeader(clock.now()) });
+          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record) });
         } catch {
           // A queue that refuses it (a FIFO queue): the record is lost.
         }
