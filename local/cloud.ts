@@ -18,6 +18,7 @@ import { Gateway, type GatewayService, type RawGatewayService } from './gateway/
 import { EventSourceMappings } from './lambda/event-source-mappings';
 import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
+import { xrayTraceHeader } from './lambda/trace-header';
 import { S3Api } from './s3/s3-api';
 import { S3Service } from './s3/s3-service';
 import { Settler, type SettleResult } from './settle';
@@ -144,7 +145,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       const service = destinationArn.split(':')[2];
       if (service === 'sqs') {
         try {
-          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record) });
+          // Lambda sends the record traced: the message carries an AWSTraceHeader (test_retries, test_maxeventage).
+          sqs.findByArn(destinationArn)?.send({ body: JSON.stringify(record), traceHeader: xrayTraceHeader(clock.now()) });
         } catch {
           // A queue that refuses it (a FIFO queue): the record is lost.
         }
@@ -165,7 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ssm = new SsmService({ region, accountId, now: () => clock.now() });
   const s3 = new S3Service({ region, accountId, now: () => clock.now() });
   const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
-  const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint });
+  const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint, readObject: (bucket, key) => s3.getObject(bucket, key) });
   // Created once DynamoDB Local runs (tables need its client); settling waits for their operations.
   let stackEngine: LocalStackEngine | undefined;
   let cloudFormation: CloudFormationApi | undefined;
