@@ -75,6 +75,8 @@ export class S3Api {
     }
     const bucketRequest = request as S3Request & { bucket: string };
     if (request.key === undefined) return this.bucketOperation(bucketRequest);
+    const keyBytes = Buffer.byteLength(request.key);
+    if (keyBytes > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long', 400, { Size: String(keyBytes), MaxSizeAllowed: '1024' });
     return this.objectOperation(bucketRequest as ObjectRequest);
   }
 

@@ -9,6 +9,8 @@ export interface XmlElement {
 /** Thrown for a document that is not well-formed; S3 answers it as MalformedXML. */
 export class XmlSyntaxError extends Error {}
 
+const MAX_DEPTH = 32;
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decodeEntities(text: string): string {
@@ -42,7 +44,9 @@ export function parseXml(source: string): XmlElement {
     if (end < 0) throw new XmlSyntaxError(`unterminated ${marker}`);
     return end + marker.length;
   };
-  const element = (): XmlElement => {
+  const element = (depth: number): XmlElement => {
+    // S3's request documents nest a few levels; a deeper one is refused before it can exhaust the stack.
+    if (depth > MAX_DEPTH) throw new XmlSyntaxError(`elements nested deeper than ${MAX_DEPTH}`);
     const open = /^<([A-Za-z_][\w.:-]*)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/.exec(source.slice(at, at + 4096));
     if (open === null) throw new XmlSyntaxError(`expected an element at offset ${at}`);
     at += open[0].length;
@@ -65,11 +69,11 @@ export function parseXml(source: string): XmlElement {
         const end = endOf(']]>', at);
         node.text += source.slice(at + 9, end - 3);
         at = end;
-      } else node.children.push(element());
+      } else node.children.push(element(depth + 1));
     }
   };
   skipMisc();
-  const root = element();
+  const root = element(1);
   skipMisc();
   if (at !== source.length) throw new XmlSyntaxError('content after the root element');
   return root;

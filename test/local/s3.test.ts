@@ -496,3 +496,52 @@ describe('CDK asset publishing', () => {
     expect(env.cloud.s3.getObject(name, 'big.zip')?.length).toBe(part1.length + part2.length);
   });
 });
+
+describe('S3 bad input', () => {
+  /** A raw request signed for s3 (the signature is not checked), answering its status and body. */
+  function raw(method: string, path: string, body: string | Buffer = '', headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+    const { port } = new URL(env.cloud.endpoint);
+    const authorization = 'AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=x';
+    return new Promise((resolve, reject) => {
+      const request = http.request({ host: '127.0.0.1', port, method, path, headers: { authorization, ...headers } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  it('answers S3 errors in XML for malformed requests and keeps serving', async () => {
+    // Prepare
+    const name = await bucket();
+
+    // Act
+    const answers = [
+      await raw('PUT', `/${name}?versioning`, '<VersioningConfiguration><Status>Enabled</Status>'),
+      await raw('PUT', `/${name}?versioning`, '<VersioningConfiguration><Status>Sometimes</Status></VersioningConfiguration>'),
+      await raw('PUT', `/${name}?encryption`, `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`),
+      await raw('POST', `/${name}?delete`, '<Delete></Delete>'),
+      await raw('PUT', `/${name}/k`, 'zz\r\nabc', { 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked' }),
+      await raw('GET', `/${name}?website`),
+      await raw('PUT', `/${name}/${'k'.repeat(1025)}`, 'x'),
+      await raw('GET', `/${name}/%E0%A4%A`),
+    ];
+
+    // Assess
+    const codes = answers.map((a) => [a.status, /<Code>(\w+)<\/Code>/.exec(a.body)?.[1]]);
+    expect(codes).toEqual([
+      [400, 'MalformedXML'],
+      [400, 'MalformedXML'],
+      [400, 'MalformedXML'],
+      [400, 'MalformedXML'],
+      [400, 'IncompleteBody'],
+      [501, 'NotImplemented'],
+      [400, 'KeyTooLongError'],
+      [404, 'NoSuchKey'],
+    ]);
+    expect(answers[4]?.body).toContain('chunk size &apos;zz&apos; is not hexadecimal');
+    await expect(s3.send(new HeadBucketCommand({ Bucket: name }))).resolves.toBeDefined();
+  });
+});
