@@ -17,6 +17,8 @@ export interface IntrinsicContext {
   importValue(exportName: string): unknown;
   /** Evaluates a named condition of the template. @default every condition is true */
   condition?(name: string): boolean;
+  /** The template's `Mappings` (for `Fn::FindInMap`). @default none */
+  readonly mappings?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, unknown>>>>>>;
 }
 
 /** `Fn::If` picks a branch; `AWS::NoValue` removes the property or list item that holds it. */
@@ -128,6 +130,14 @@ const INTRINSICS: Record<string, (arg: unknown, context: IntrinsicContext) => un
   'Fn::Or': (arg, context) => (arg as unknown[]).some((item) => resolve(item, context) === true),
   'Fn::Not': (arg, context) => resolve((arg as unknown[])[0], context) !== true,
   Condition: (arg, context) => evaluateCondition(str(arg, 'Condition'), context),
+  'Fn::FindInMap': (arg, context) => {
+    const path = resolve(arg, context);
+    if (!Array.isArray(path) || path.length < 3) throw new UnresolvableError('Template error: every Fn::FindInMap object requires three parameters, the map name, map key and the attribute for return value');
+    const [map, key, attribute] = path.map((part) => str(part, 'Fn::FindInMap'));
+    const value = context.mappings?.[map!]?.[key!]?.[attribute!];
+    if (value === undefined) throw new UnresolvableError(`Template error: Unable to get mapping for ${map}::${key}::${attribute}`);
+    return value;
+  },
 };
 
 function evaluateCondition(name: string, context: IntrinsicContext): boolean {

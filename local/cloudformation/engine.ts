@@ -687,6 +687,7 @@ class Engine implements LocalStackEngine {
       stackName: stack.stackName,
       region: this.options.region,
       accountId: this.options.accountId,
+      ...(template.Mappings === undefined ? {} : { mappings: template.Mappings }),
       ref: (id) => (refs.has(id) ? refs.get(id) : use(id).physicalId),
       getAtt: (id, attribute) => {
         const value = use(id).attributes[attribute];

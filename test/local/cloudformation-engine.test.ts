@@ -335,13 +335,14 @@ describe('the CloudFormation stack engine', () => {
   });
 
   it('reads YAML templates with short-form intrinsics', async () => {
-    const yaml = ['Resources:', '  Q:', '    Type: AWS::SQS::Queue', 'Outputs:', '  Arn:', '    Value: !GetAtt Q.Arn', '  Name:', '    Value: !Sub "${Q.QueueName}-x"'].join('\n');
+    const yaml = ['Mappings:', '  Sizes:', '  ' + '  small: { Timeout: 7 }', 'Resources:', '  Q:', '    Type: AWS::SQS::Queue', '    Properties:', '      VisibilityTimeout: !FindInMap [Sizes, small, Timeout]', 'Outputs:', '  Arn:', '    Value: !GetAtt Q.Arn', '  Name:', '    Value: !Sub "${Q.QueueName}-x"'].join('\n');
     await engine.apply({ stackName: 'Yaml', templateBody: yaml, parameters: {} });
     await engine.idle();
     expect(engine.get('Yaml')?.outputs).toEqual([
       { outputKey: 'Arn', outputValue: 'arn:aws:sqs:us-east-1:000000000000:Yaml-Q' },
       { outputKey: 'Name', outputValue: 'Yaml-Q-x' },
     ]);
+    expect(cloud.sqs.queueByName('Yaml-Q').allAttributes()['VisibilityTimeout']).toBe('7');
     await remove('Yaml');
   });
 
