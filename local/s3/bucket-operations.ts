@@ -150,3 +150,37 @@ export function ownerAcl(s3: S3Service): S3Response {
   const owner = { ID: s3.ownerId, DisplayName: 'local' };
   return xmlResponse('AccessControlPolicy', { Owner: owner, AccessControlList: { Grant: { Grantee: owner, Permission: 'FULL_CONTROL' } } });
 }
+
+/**
+ * ListObjectVersions: only current versions are kept here, so each object is its one version
+ * (`IsLatest`, VersionId `null` when written before versioning was enabled). Prefix, delimiter and
+ * max-keys as in ListObjects; key-marker pages.
+ */
+export function listObjectVersions(s3: S3Service, request: BucketRequest): S3Response {
+  const bucket = s3.bucket(request.bucket);
+  const { prefix, delimiter, maxKeys, encodingType, encode } = listParameters(request);
+  const keyMarker = request.query.get('key-marker') ?? '';
+  const page = listObjects(bucket.objects.values(), { prefix, ...(delimiter ? { delimiter } : {}), ...(keyMarker ? { after: keyMarker } : {}), maxKeys });
+  return xmlResponse('ListVersionsResult', {
+    Name: bucket.name,
+    Prefix: encode(prefix),
+    KeyMarker: encode(keyMarker),
+    VersionIdMarker: '',
+    ...(page.isTruncated && page.last ? { NextKeyMarker: encode(page.last.value), NextVersionIdMarker: 'null' } : {}),
+    MaxKeys: maxKeys,
+    ...(delimiter ? { Delimiter: encode(delimiter) } : {}),
+    ...(encodingType ? { EncodingType: encodingType } : {}),
+    IsTruncated: page.isTruncated,
+    Version: page.contents.map((o) => ({
+      Key: encode(o.key),
+      VersionId: o.versionId ?? 'null',
+      IsLatest: true,
+      LastModified: o.lastModified,
+      ETag: o.etag,
+      Size: o.body.length,
+      StorageClass: 'STANDARD',
+      Owner: { ID: s3.ownerId, DisplayName: 'local' },
+    })),
+    CommonPrefixes: page.commonPrefixes.map((p) => ({ Prefix: encode(p) })),
+  });
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signingScope } from '../gateway/signing-scope';
 import { bucketConfiguration, configurationOf } from './bucket-configuration';
-import { createBucket, deleteBucket, deleteObjects, getBucketLocation, headBucket, listBuckets, listObjectsV1, listObjectsV2, ownerAcl } from './bucket-operations';
+import { createBucket, deleteBucket, deleteObjects, getBucketLocation, headBucket, listBuckets, listObjectVersions, listObjectsV1, listObjectsV2, ownerAcl } from './bucket-operations';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listMultipartUploads, listParts, uploadPart } from './multipart-operations';
 import { copyObject, deleteObject, getObject, objectTagging, putObject, type ObjectRequest } from './object-operations';
 import { s3Address } from './s3-address';
@@ -108,6 +108,7 @@ export class S3Api {
       case 'GET':
         if (query.has('location')) return getBucketLocation(this.s3, request);
         if (query.has('uploads')) return listMultipartUploads(this.s3, request);
+        if (query.has('versions')) return listObjectVersions(this.s3, request);
         if (query.get('list-type') === '2') return listObjectsV2(this.s3, request);
         this.unsupportedSubresource(query);
         return listObjectsV1(this.s3, request);

@@ -22,6 +22,7 @@ import {
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -438,6 +439,30 @@ describe('S3 addressing', () => {
         .on('error', reject);
     });
     expect(text).toBe('200 virtual');
+  });
+});
+
+describe('S3 versions and presigned requests', () => {
+  it('lists each object as its one current version, as tools that empty a versioned bucket read it', async () => {
+    const name = await bucket();
+    await s3.send(new PutObjectCommand({ Bucket: name, Key: 'before', Body: '1' }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+    const { VersionId } = await s3.send(new PutObjectCommand({ Bucket: name, Key: 'after', Body: '2' }));
+
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: name }));
+
+    expect(listed.Versions?.map((v) => [v.Key, v.VersionId, v.IsLatest])).toEqual([
+      ['after', VersionId, true],
+      ['before', 'null', true],
+    ]);
+  });
+
+  it('routes a presigned URL (X-Amz-Credential for s3) to S3', async () => {
+    env.cloud.s3.createBucket('presigned-bucket');
+    env.cloud.s3.putObject('presigned-bucket', 'k.txt', Buffer.from('presigned'));
+    const query = 'X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20261126%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261126T000000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host&X-Amz-Signature=x';
+    const response = await fetch(`${env.cloud.endpoint}/presigned-bucket/k.txt?${query}`);
+    expect([response.status, await response.text()]).toEqual([200, 'presigned']);
   });
 });
 
