@@ -188,6 +188,28 @@ describe('change sets, as the CDK CLI deploys', () => {
     expect(described2.StackResources?.map((r) => r.LogicalResourceId)).toEqual(['Outbox']);
   });
 
+  it("fails a change set the engine refuses, with the engine's reason (a CDK bootstrap version rule)", async () => {
+    // Prepare: the rule every CDK stack carries, with a bootstrap version too old.
+    const template = JSON.stringify({
+      Parameters: { BootstrapVersion: { Type: 'String', Default: '5' } },
+      Rules: {
+        CheckBootstrapVersion: {
+          Assertions: [{ Assert: { 'Fn::Not': [{ 'Fn::Contains': [['1', '2', '3', '4', '5'], { Ref: 'BootstrapVersion' }] }] }, AssertDescription: "CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI." }],
+        },
+      },
+      Resources: { Q: { Type: 'AWS::SQS::Queue' } },
+    });
+
+    // Act
+    const created = await cfn.send(new CreateChangeSetCommand({ StackName: 'OldBootstrap', ChangeSetName: 'cs', ChangeSetType: 'CREATE', TemplateBody: template }));
+    await api.idle();
+    const described = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: created.Id }));
+
+    // Assess
+    expect(described).toMatchObject({ Status: 'FAILED', ExecutionStatus: 'UNAVAILABLE', StatusReason: "CDK bootstrap stack version 6 required. Please run 'cdk bootstrap' with a recent version of the CDK CLI." });
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: 'OldBootstrap' }))).Stacks?.[0]?.StackStatus).toBe('REVIEW_IN_PROGRESS');
+  });
+
   it('reads a TemplateURL from the local S3 whatever host it names', async () => {
     // Prepare: the CDK CLI gives its asset bucket's AWS URL.
     cloud.s3.createBucket('cdk-hnb659fds-assets-000000000000-us-east-1');
