@@ -5,6 +5,8 @@
  */
 export interface IntrinsicContext {
   readonly stackName: string;
+  /** `AWS::StackId`. @default an id made of the stack's name */
+  readonly stackId?: string;
   readonly region: string;
   readonly accountId: string;
   readonly partition?: string;
@@ -44,7 +46,7 @@ function pseudo(name: string, context: IntrinsicContext): unknown {
     case 'AWS::StackName':
       return context.stackName;
     case 'AWS::StackId':
-      return `arn:${context.partition ?? 'aws'}:cloudformation:${context.region}:${context.accountId}:stack/${context.stackName}/local`;
+      return context.stackId ?? `arn:${context.partition ?? 'aws'}:cloudformation:${context.region}:${context.accountId}:stack/${context.stackName}/local`;
     case 'AWS::NoValue':
       return NO_VALUE;
     case 'AWS::NotificationARNs':

@@ -685,6 +685,7 @@ class Engine implements LocalStackEngine {
     };
     const context: IntrinsicContext = {
       stackName: stack.stackName,
+      ...(stack.stackId === '' ? {} : { stackId: stack.stackId }),
       region: this.options.region,
       accountId: this.options.accountId,
       ...(template.Mappings === undefined ? {} : { mappings: template.Mappings }),
