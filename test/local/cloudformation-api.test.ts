@@ -18,6 +18,7 @@ import {
   ListStackResourcesCommand,
   ListStacksCommand,
   UpdateStackCommand,
+  UpdateTerminationProtectionCommand,
   ValidateTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
@@ -278,6 +279,25 @@ describe('stacks, templates and exports', () => {
     expect(deleted.StackSummaries?.map((s) => s.StackName)).toEqual(expect.arrayContaining(['Many', 'Importer']));
     expect(deleted.StackSummaries?.every((s) => s.StackStatus === 'DELETE_COMPLETE')).toBe(true);
     expect((await cfn.send(new DescribeStacksCommand({}))).Stacks?.map((s) => s.StackName)).not.toContain('Many');
+  });
+
+  it('keeps a stack with termination protection from being deleted until it is turned off', async () => {
+    // Prepare
+    await cfn.send(new CreateStackCommand({ StackName: 'Guarded', TemplateBody: queueTemplate(['G']), Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'x' }] }));
+    await api.idle();
+
+    // Act
+    await cfn.send(new UpdateTerminationProtectionCommand({ StackName: 'Guarded', EnableTerminationProtection: true }));
+    const refused = await refusal(cfn.send(new DeleteStackCommand({ StackName: 'Guarded' })));
+    const shown = (await cfn.send(new DescribeStacksCommand({ StackName: 'Guarded' }))).Stacks?.[0]?.EnableTerminationProtection;
+    await cfn.send(new UpdateTerminationProtectionCommand({ StackName: 'Guarded', EnableTerminationProtection: false }));
+    await cfn.send(new DeleteStackCommand({ StackName: 'Guarded' }));
+    await api.idle();
+
+    // Assess
+    expect(refused).toMatchObject({ name: 'ValidationError', message: 'Stack [Guarded] cannot be deleted while TerminationProtection is enabled' });
+    expect(shown).toBe(true);
+    expect((await refusal(cfn.send(new DescribeStacksCommand({ StackName: 'Guarded' })))).message).toBe('Stack with id Guarded does not exist');
   });
 
   it('summarizes a template: parameters with types and defaults, resource types, capabilities', async () => {

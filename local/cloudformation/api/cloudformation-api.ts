@@ -8,7 +8,7 @@ import { listExports, listImports } from './export-actions';
 import type { TemplateUrlReader } from './request';
 import { describeStackEvents, describeStackResource, describeStackResources, listStackResources } from './resource-actions';
 import { StackDirectory } from './stack-directory';
-import { createStack, deleteStack, describeStacks, listStacks, updateStack } from './stack-actions';
+import { createStack, deleteStack, describeStacks, listStacks, updateStack, updateTerminationProtection } from './stack-actions';
 import { getTemplate, getTemplateSummary, validateTemplate } from './template-actions';
 
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -20,6 +20,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   CreateStack: createStack,
   UpdateStack: updateStack,
   DeleteStack: deleteStack,
+  UpdateTerminationProtection: updateTerminationProtection,
   DescribeStacks: describeStacks,
   ListStacks: listStacks,
   DescribeStackEvents: describeStackEvents,

@@ -4,7 +4,7 @@ import type { ChangeSet, ExecutionStatus } from './change-set';
 /** The members of CloudFormation's answers, built from the engine's records (query XML is written from these). */
 
 /** `Stack`, as `DescribeStacks` answers it. */
-export function stackShape(stack: StackRecord, changeSetId: string | undefined): Record<string, unknown> {
+export function stackShape(stack: StackRecord, changeSetId: string | undefined, terminationProtection = false): Record<string, unknown> {
   const deleted = stack.status === 'DELETE_COMPLETE';
   return {
     StackId: stack.stackId,
@@ -23,7 +23,7 @@ export function stackShape(stack: StackRecord, changeSetId: string | undefined):
     Capabilities: stack.capabilities.length === 0 ? undefined : [...stack.capabilities],
     Outputs: stack.outputs.length === 0 ? undefined : stack.outputs.map((o) => ({ OutputKey: o.outputKey, OutputValue: o.outputValue, Description: o.description, ExportName: o.exportName })),
     Tags: stack.tags.map((t) => ({ Key: t.key, Value: t.value })),
-    EnableTerminationProtection: deleted ? undefined : false,
+    EnableTerminationProtection: deleted ? undefined : terminationProtection,
     DriftInformation: { StackDriftStatus: 'NOT_CHECKED' },
   };
 }

@@ -1,5 +1,5 @@
 import { AwsError } from '../../aws-error';
-import { queryStringList } from '../../gateway/query-protocol';
+import { booleanParam, queryStringList } from '../../gateway/query-protocol';
 import { checkUpdatable } from './change-set-actions';
 import type { Action } from './context';
 import { OPERATION_WAIT_MS } from './waits';
@@ -42,6 +42,7 @@ export const deleteStack: Action = async (params, context) => {
   const { directory } = context;
   const stack = directory.find(stackName);
   if (stack === undefined || stack.status === 'DELETE_COMPLETE' || stack.status === 'DELETE_IN_PROGRESS') return undefined;
+  if (directory.terminationProtected.has(stack.stackId)) throw new AwsError('ValidationError', `Stack [${stack.stackName}] cannot be deleted while TerminationProtection is enabled`);
   if (directory.isReview(stack)) {
     directory.deleteReview(stack.stackId);
     return undefined;
@@ -49,6 +50,18 @@ export const deleteStack: Action = async (params, context) => {
   await directory.engine.delete(stack.stackId);
   await context.briefly(directory.engine.idle(), OPERATION_WAIT_MS);
   return undefined;
+};
+
+/** UpdateTerminationProtection: the CDK CLI sets it when a stack's `terminationProtection` differs from the deployed one. */
+export const updateTerminationProtection: Action = async (params, context) => {
+  const stackName = stackNameParam(params);
+  const enable = booleanParam(params, 'EnableTerminationProtection');
+  if (enable === undefined) throw new AwsError('ValidationError', 'EnableTerminationProtection is a required parameter.');
+  const stack = context.directory.find(stackName);
+  if (stack === undefined || stack.status === 'DELETE_COMPLETE') throw new AwsError('ValidationError', `Stack [${stackName}] does not exist`);
+  if (enable) context.directory.terminationProtected.add(stack.stackId);
+  else context.directory.terminationProtected.delete(stack.stackId);
+  return { StackId: stack.stackId };
 };
 
 /** DescribeStacks: one stack by name (live) or id (deleted ones too), or every stack not deleted. */
@@ -59,7 +72,7 @@ export const describeStacks: Action = async (params, context) => {
     name === undefined || name === ''
       ? directory.all().filter((s) => s.status !== 'DELETE_COMPLETE').reverse()
       : [directory.find(name) ?? notFound(name)];
-  return { Stacks: stacks.map((s) => stackShape(s, directory.lastChangeSetId(s))) };
+  return { Stacks: stacks.map((s) => stackShape(s, directory.lastChangeSetId(s), directory.terminationProtected.has(s.stackId))) };
 };
 
 /** ListStacks: every stack (deleted ones too), newest first, filtered by status when asked. */

@@ -31,6 +31,8 @@ export class StackDirectory {
   private readonly changeSets = new Map<string, ChangeSet>();
   /** The engine's stack id -> the change set that last ran on it (`DescribeStacks` shows it). */
   private readonly lastChangeSet = new Map<string, string>();
+  /** Stacks (by id) with termination protection on. */
+  readonly terminationProtected = new Set<string>();
   /** The REVIEW_IN_PROGRESS events of a reviewed stack, shown under the stack the engine created. */
   private readonly reviewEvents = new Map<string, readonly StackEvent[]>();
 
