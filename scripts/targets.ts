@@ -29,9 +29,9 @@ export function targetSettings(name: TargetName, root = process.cwd()): TargetSe
     case 'localstack':
       return {
         name,
-        endpoint: process.env['LOCALSTACK_ENDPOINT'] ?? 'http://localhost:4566',
+        endpoint: process.env['LOCALSTACK_ENDPOINT'] ?? 'http://127.0.0.1:4566',
         outputsFile: path.join(root, '.localstack', 'cdk-outputs.json'),
-        howToStart: 'start Docker, then: npm run localstack:up && npm run localstack:deploy',
+        howToStart: 'start Docker, then: npm run localstack:up && npm run localstack:deploy (LocalStack 4.14.0 starts without a token; newer images need LOCALSTACK_AUTH_TOKEN)',
       };
     case 'aws':
       return { name, endpoint: undefined, outputsFile: path.join(root, 'cdk-outputs.json'), howToStart: 'configure AWS credentials (aws configure / AWS_PROFILE), then: npx cdk bootstrap && npm run deploy' };

@@ -8,6 +8,7 @@ import { freePort } from '../../local/dynamodb/dynamodb-local';
 import { startLocalCloud } from '../../local/cloud';
 import { eventually } from '../../scripts/poll';
 import { readOutputsFile, targetFromEnv, targetSettings } from '../../scripts/targets';
+import { applyCdkEnvironment, cdkEnvironment, describeCommand } from '../../scripts/localstack-endpoint';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -20,7 +21,7 @@ describe('target switch', () => {
   });
 
   it('knows where each target keeps its outputs and how to start it', () => {
-    expect(targetSettings('localstack', '/p')).toMatchObject({ endpoint: 'http://localhost:4566', outputsFile: '/p/.localstack/cdk-outputs.json' });
+    expect(targetSettings('localstack', '/p')).toMatchObject({ endpoint: 'http://127.0.0.1:4566', outputsFile: '/p/.localstack/cdk-outputs.json' });
     expect(targetSettings('aws', '/p')).toMatchObject({ endpoint: undefined, outputsFile: '/p/cdk-outputs.json' });
     expect(targetSettings('local', '/p').outputsFile).toBe('/p/.local/cdk-outputs.json');
   });
@@ -67,8 +68,12 @@ describe('docker-compose.yml for LocalStack', () => {
   const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')) as { services: { localstack: { image: string; ports: string[]; environment: Record<string, string>; volumes: string[] } } };
   const localstack = compose.services.localstack;
 
-  it('pins the image and runs only the services the app needs', () => {
-    expect(localstack.image).toMatch(/^localstack\/localstack:\d+\.\d+\.\d+$/);
+  it('pins 4.14.0 (the last image that starts without a token), a newer one only by choice with a token passed through', () => {
+    expect(localstack.image).toBe('${LOCALSTACK_IMAGE:-localstack/localstack:4.14.0}');
+    expect(localstack.environment['LOCALSTACK_AUTH_TOKEN']).toBe('${LOCALSTACK_AUTH_TOKEN:-}');
+  });
+
+  it('runs only the services the app needs', () => {
     expect(localstack.environment['SERVICES']!.split(',').sort()).toEqual(['cloudformation', 'dynamodb', 'events', 'iam', 'lambda', 'logs', 's3', 'sqs', 'ssm', 'sts']);
   });
 
@@ -104,10 +109,21 @@ describe('scripts facing an unreachable target', () => {
     }
   });
 
-  it('localstack:deploy refuses to start without LocalStack', async () => {
+  it('localstack:deploy refuses to start without LocalStack, saying how to start it (token included)', async () => {
     const result = await run('scripts/localstack-deploy.ts', [], { LOCALSTACK_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('localstack:deploy: LocalStack is not reachable');
+    expect(result.stderr).toMatch(/localstack:deploy: LocalStack is not reachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(result.stderr).toContain('npm run localstack:up (localstack/localstack:4.14.0');
+    expect(result.stderr).toContain('LOCALSTACK_AUTH_TOKEN');
+  });
+
+  it('localstack:deploy takes --endpoint over LOCALSTACK_ENDPOINT and names a bad one', async () => {
+    const port = await freePort();
+    const chosen = await run('scripts/localstack-deploy.ts', ['--endpoint', `http://127.0.0.1:${port}`], { LOCALSTACK_ENDPOINT: 'http://127.0.0.1:1' });
+    expect(chosen.stderr).toContain(`not reachable at http://127.0.0.1:${port} `);
+    const bad = await run('scripts/localstack-deploy.ts', ['--endpoint', 'localhost:4566'], {});
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.stderr).toContain('--endpoint must be an http(s) URL, got "localhost:4566"');
   });
 
   it('test:aws stops with how to configure AWS when AWS cannot be reached', async () => {
@@ -120,5 +136,22 @@ describe('scripts facing an unreachable target', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('AWS is not reachable with the current credentials');
     expect(result.stderr).toContain('npx cdk bootstrap && npm run deploy');
+  });
+});
+
+describe('the CDK CLI pointed at LocalStack (localstack:deploy)', () => {
+  it('sets AWS_ENDPOINT_URL, and S3 on LocalStack\'s virtual-host name only', () => {
+    expect(cdkEnvironment('http://127.0.0.1:4566', {}).set).toEqual({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    expect(cdkEnvironment('http://localhost.localstack.cloud:4566/', {}).set).toMatchObject({ AWS_ENDPOINT_URL: 'http://localhost.localstack.cloud:4566', AWS_ENDPOINT_URL_S3: 'http://s3.localhost.localstack.cloud:4566' });
+    expect(cdkEnvironment('http://localhost.localstack.cloud:4566', { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-1' }).set).toMatchObject({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4566', AWS_REGION: 'eu-west-1' });
+  });
+
+  it('never lets a profile, a session or another service endpoint reach the CLI', () => {
+    const env = applyCdkEnvironment(cdkEnvironment('http://127.0.0.1:4566', {}), { AWS_PROFILE: 'prod', AWS_SESSION_TOKEN: 's', AWS_ENDPOINT_URL_CLOUDFORMATION: 'http://elsewhere', PATH: '/bin' });
+    expect(env).toEqual({ PATH: '/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  });
+
+  it('prints the command with the endpoint settings, never the credentials', () => {
+    expect(describeCommand(cdkEnvironment('http://127.0.0.1:4566', {}), ['npx', 'cdk', 'bootstrap'])).toBe('AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_REGION=us-east-1 npx cdk bootstrap');
   });
 });
