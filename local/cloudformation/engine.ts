@@ -379,7 +379,7 @@ class Engine implements LocalStackEngine {
     } catch (error) {
       const failure = this.asFailure(error, 'create');
       stack.failure = failure.cause;
-      this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${failure.logicalId}]. Rollback requested by user.`);
+      this.setStatus(stack, 'ROLLBACK_IN_PROGRESS', failure.logicalId === '' ? `${failure.reason} Rollback requested by user.` : `The following resource(s) failed to create: [${failure.logicalId}]. Rollback requested by user.`);
       stack.imports = new Set();
       const failed = await this.deleteAll(stack, [...stack.resources.values()].reverse(), true);
       this.setStatus(stack, failed.length === 0 ? 'ROLLBACK_COMPLETE' : 'ROLLBACK_FAILED', failed.length === 0 ? undefined : `The following resource(s) failed to delete: [${failed.join(', ')}]. `);
@@ -424,7 +424,7 @@ class Engine implements LocalStackEngine {
     } catch (error) {
       const failure = this.asFailure(error, 'update');
       stack.failure = failure.cause;
-      this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to ${failure.verb}: [${failure.logicalId}]. `);
+      this.setStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', failure.logicalId === '' ? failure.reason : `The following resource(s) failed to ${failure.verb}: [${failure.logicalId}]. `);
       // Back to the previous template: updated resources get their old properties back; new ones go in cleanup.
       stack.template = previous.template;
       stack.templateBody = previous.templateBody;
@@ -555,8 +555,9 @@ class Engine implements LocalStackEngine {
       const importer = this.importerOf(output.exportName, stack);
       if (importer === undefined) continue;
       const now = after.find((o) => o.exportName === output.exportName);
-      if (now === undefined) throw new ResourceFailure(stack.stackName, `Export ${output.exportName} cannot be deleted as it is in use by ${importer.stackName}`, undefined, 'update');
-      if (now.outputValue !== output.outputValue) throw new ResourceFailure(stack.stackName, `Cannot update export ${output.exportName} as it is in use by ${importer.stackName}`, undefined, 'update');
+      // The stack's own reason, not a resource's (CloudFormation's words).
+      if (now === undefined) throw new ResourceFailure('', `Delete canceled. Cannot delete export ${output.exportName} as it is in use by ${importer.stackName}.`, undefined, 'update');
+      if (now.outputValue !== output.outputValue) throw new ResourceFailure('', `Cannot update export ${output.exportName} as it is in use by ${importer.stackName}.`, undefined, 'update');
     }
   }
 
@@ -654,7 +655,8 @@ class Engine implements LocalStackEngine {
   }
 
   private asFailure(error: unknown, verb: 'create' | 'update'): ResourceFailure {
-    return error instanceof ResourceFailure ? error : new ResourceFailure('Outputs', this.reasonOf(error), error, verb);
+    // Anything else failed outside a resource (an output): the stack's own reason.
+    return error instanceof ResourceFailure ? error : new ResourceFailure('', this.reasonOf(error), error, verb);
   }
 
   // ---- resolving ----
@@ -731,7 +733,7 @@ class Engine implements LocalStackEngine {
       const exportName = output.Export === undefined ? undefined : String(resolveIntrinsics(output.Export.Name, session.context));
       if (exportName !== undefined) {
         const other = this.liveStacks().find((s) => s !== stack && s.outputs.some((o) => o.exportName === exportName));
-        if (other !== undefined) throw new ResourceFailure(stack.stackName, `Export with name ${exportName} is already exported by stack ${other.stackName}`, undefined, 'create');
+        if (other !== undefined) throw new ResourceFailure('', `Export with name ${exportName} is already exported by stack ${other.stackName}.`, undefined, 'create');
       }
       const description = (output as { Description?: unknown }).Description;
       outputs.push({ outputKey: key, outputValue, ...(description === undefined ? {} : { description: String(description) }), ...(exportName === undefined ? {} : { exportName }) });

@@ -240,6 +240,14 @@ describe('the CloudFormation stack engine', () => {
     expect((await apply('Consumer', consumer)).status).toBe('CREATE_COMPLETE');
     expect(JSON.parse(cloud.sqs.queueByName('Consumer-Dlq').allAttributes()['RedrivePolicy']!)).toMatchObject({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:Producer-Shared' });
 
+    const changed = { ...producer, Outputs: { Arn: { Value: 'another', Export: { Name: 'shared-queue-arn' } } } };
+    const updateRefused = await apply('Producer', changed);
+    expect(updateRefused.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(updateRefused.events.find((e) => e.resourceStatus === 'UPDATE_ROLLBACK_IN_PROGRESS')?.resourceStatusReason).toBe('Cannot update export shared-queue-arn as it is in use by Consumer.');
+    expect(engine.exports()[0]?.value).toBe('arn:aws:sqs:us-east-1:000000000000:Producer-Shared');
+    const removedRefused = await apply('Producer', { Resources: producer.Resources });
+    expect(removedRefused.events.filter((e) => e.resourceStatus === 'UPDATE_ROLLBACK_IN_PROGRESS').at(-1)?.resourceStatusReason).toBe('Delete canceled. Cannot delete export shared-queue-arn as it is in use by Consumer.');
+
     const refused = await remove('Producer');
     expect(refused.status).toBe('DELETE_FAILED');
     expect(refused.statusReason).toBe('Export shared-queue-arn cannot be deleted as it is in use by Consumer');
