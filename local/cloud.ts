@@ -167,7 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const ssm = new SsmService({ region, accountId, now: () => clock.now() });
   const s3 = new S3Service({ region, accountId, now: () => clock.now() });
   const mappings = new EventSourceMappings({ clock, sqs, lambda, region, accountId, changed });
-  const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint, readObject: (bucket, key) => s3.getObject(bucket, key) });
+  const lambdaApi = new LambdaApi({ lambda, mappings, clock, region, accountId, endpoint: () => endpoint, readObject: (bucket, key) => s3.object(bucket, key).body });
   // Created once DynamoDB Local runs (tables need its client); settling waits for their operations.
   let stackEngine: LocalStackEngine | undefined;
   let cloudFormation: CloudFormationApi | undefined;

@@ -33,6 +33,12 @@ export interface LambdaApiOptions {
   readonly accountId: string;
   /** Where functions created through the API send their SDK calls (the local endpoint). */
   readonly endpoint: () => string;
+  /**
+   * Reads a deployment package from the local S3 (`Code.S3Bucket`/`S3Key`, as `cdk deploy --hotswap`
+   * sends UpdateFunctionCode); throws S3's error (`code`: NoSuchBucket, NoSuchKey) when it cannot.
+   * Without it only `ZipFile` packages are taken.
+   */
+  readonly readObject?: (bucket: string, key: string) => Uint8Array;
 }
 
 /**
@@ -275,7 +281,7 @@ export class LambdaApi {
   }
 
   private updateCode(fn: LocalFunction, input: Record<string, unknown>): Record<string, unknown> {
-    const code = this.unpack({ ZipFile: input['ZipFile'] }, fn.name);
+    const code = this.unpack({ ZipFile: input['ZipFile'], S3Bucket: input['S3Bucket'], S3Key: input['S3Key'] }, fn.name);
     if (input['Architectures'] !== undefined) validArchitectures(input['Architectures']);
     this.options.lambda.reconfigure(fn, { ...fn.config, assetDirectory: code.directory });
     fn.details = {
@@ -305,16 +311,30 @@ export class LambdaApi {
   }
 
   private unpack(code: unknown, functionName: string) {
-    const zip = (code as { ZipFile?: unknown } | undefined)?.ZipFile;
-    if (typeof zip !== 'string') {
-      throw LambdaErrors.invalidParameter('Please provide a source for function code (the local cloud takes Code.ZipFile).');
-    }
+    const zip = this.packageOf(code);
     try {
-      return this.code.unpack(Buffer.from(zip, 'base64'), functionName);
+      return this.code.unpack(zip, functionName);
     } catch (error) {
       if (error instanceof InvalidZipError || error instanceof RangeError) throw LambdaErrors.invalidParameter(error.message);
       throw error;
     }
+  }
+
+  /** The zip a request names: inline (`ZipFile`, base64) or an object of the local S3 (`S3Bucket` + `S3Key`). */
+  private packageOf(code: unknown): Uint8Array {
+    const { ZipFile: zip, S3Bucket: bucket, S3Key: key } = (code ?? {}) as { ZipFile?: unknown; S3Bucket?: unknown; S3Key?: unknown };
+    if (typeof zip === 'string') return Buffer.from(zip, 'base64');
+    const readObject = this.options.readObject;
+    if (typeof bucket === 'string' && typeof key === 'string' && readObject !== undefined) {
+      try {
+        return readObject(bucket, key);
+      } catch (error) {
+        // Lambda's words when it cannot read the package, passing S3's error on.
+        const { code = 'InternalError', message } = error as { code?: string; message: string };
+        throw LambdaErrors.invalidParameter(`Error occurred while GetObject. S3 Error Code: ${code}. S3 Error Message: ${message}`);
+      }
+    }
+    throw LambdaErrors.invalidParameter(`Please provide a source for function code (the local cloud takes Code.ZipFile${readObject === undefined ? '' : ', or Code.S3Bucket and Code.S3Key'}).`);
   }
 
   private listFunctions(query: URLSearchParams): Record<string, unknown> {
