@@ -10,6 +10,9 @@ import { S3Error } from './s3-error';
 import { header, readPayload, type S3Request, type S3Response } from './s3-request';
 import type { S3Service } from './s3-service';
 
+/** Subresources S3 has and this one does not serve (answered NotImplemented, never as a listing or a read). */
+const UNSERVED_SUBRESOURCES = ['website', 'logging', 'notification', 'replication', 'object-lock', 'accelerate', 'requestPayment', 'analytics', 'metrics', 'inventory', 'intelligent-tiering', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select'];
+
 const notImplemented = (what: string) => new S3Error('NotImplemented', `A header or query you provided implies functionality that is not implemented: ${what}.`, 501);
 
 /**
@@ -148,8 +151,7 @@ export class S3Api {
 
   /** A GET naming a subresource not served here must not be answered as a plain listing or object read. */
   private unsupportedSubresource(query: URLSearchParams): void {
-    const SUBRESOURCES = ['website', 'logging', 'notification', 'replication', 'object-lock', 'accelerate', 'requestPayment', 'analytics', 'metrics', 'inventory', 'intelligent-tiering', 'attributes', 'retention', 'legal-hold', 'torrent', 'restore', 'select'];
-    const asked = SUBRESOURCES.find((name) => query.has(name));
+    const asked = UNSERVED_SUBRESOURCES.find((name) => query.has(name));
     if (asked !== undefined) throw notImplemented(`?${asked}`);
   }
 }
