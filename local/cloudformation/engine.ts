@@ -139,6 +139,7 @@ class Engine implements LocalStackEngine {
   private readonly providers = new Map<string, ResourceProvider>();
   private readonly accepted: Set<string>;
   private readonly running = new Set<Promise<void>>();
+  private lastEventAt = 0;
 
   constructor(private readonly options: StackEngineOptions) {
     for (const provider of options.providers ?? PROVIDERS) this.providers.set(provider.type, provider);
@@ -760,12 +761,21 @@ class Engine implements LocalStackEngine {
       resourceType: 'AWS::CloudFormation::Stack',
       resourceStatus: status,
       ...(reason === undefined ? {} : { resourceStatusReason: reason }),
-      timestamp: this.options.clock.now(),
+      timestamp: this.eventTime(),
     });
   }
 
+  /**
+   * The cloud's time, but never the same millisecond twice: clients order events by timestamp (the
+   * CDK CLI's progress does), and a whole local stack operation can fit in one millisecond.
+   */
+  private eventTime(): number {
+    this.lastEventAt = Math.max(this.options.clock.now(), this.lastEventAt + 1);
+    return this.lastEventAt;
+  }
+
   private resourceEvent(stack: Stack, resource: LiveResource, status: ResourceStatus, reason?: string): void {
-    const now = this.options.clock.now();
+    const now = this.eventTime();
     resource.status = status;
     resource.lastUpdated = now;
     if (reason === undefined) delete resource.reason;
