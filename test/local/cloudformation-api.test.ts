@@ -211,6 +211,31 @@ describe('change sets, as the CDK CLI deploys', () => {
     expect((await cfn.send(new DescribeStacksCommand({ StackName: 'OldBootstrap' }))).Stacks?.[0]?.StackStatus).toBe('REVIEW_IN_PROGRESS');
   });
 
+  it('reports a failed creation as the CDK CLI reads it, and creates the stack again once the rolled-back one is deleted', async () => {
+    // Prepare: a queue SQS refuses (retention under 60 s).
+    const broken = JSON.stringify({ Resources: { Bad: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 5 } } } });
+    const first = await cfn.send(new CreateChangeSetCommand({ StackName: 'Flaky', ChangeSetName: 'cs', ChangeSetType: 'CREATE', TemplateBody: broken }));
+    await api.idle();
+
+    // Act
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: first.Id }));
+    await api.idle();
+    const failed = (await cfn.send(new DescribeStacksCommand({ StackName: 'Flaky' }))).Stacks?.[0];
+    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: 'Flaky' }))).StackEvents ?? [];
+    const execution = (await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: first.Id }))).ExecutionStatus;
+    await cfn.send(new DeleteStackCommand({ StackName: 'Flaky' }));
+    await api.idle();
+    const again = await cfn.send(new CreateChangeSetCommand({ StackName: 'Flaky', ChangeSetName: 'cs', ChangeSetType: 'CREATE', TemplateBody: queueTemplate(['Good']), Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'x' }] }));
+
+    // Assess
+    expect(failed?.StackStatus).toBe('ROLLBACK_COMPLETE');
+    expect(events.find((e) => e.LogicalResourceId === 'Bad' && e.ResourceStatus === 'CREATE_FAILED')?.ResourceStatusReason).toMatch(/MessageRetentionPeriod|5/);
+    expect(execution).toBe('EXECUTE_FAILED');
+    expect(again.StackId).not.toBe(first.StackId);
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: 'Flaky' }))).Stacks?.[0]?.StackStatus).toBe('REVIEW_IN_PROGRESS');
+    expect((await cfn.send(new DescribeStacksCommand({ StackName: failed?.StackId }))).Stacks?.[0]?.StackStatus).toBe('DELETE_COMPLETE');
+  });
+
   it('reads a TemplateURL from the local S3 whatever host it names', async () => {
     // Prepare: the CDK CLI gives its asset bucket's AWS URL.
     cloud.s3.createBucket('cdk-hnb659fds-assets-000000000000-us-east-1');
