@@ -181,6 +181,7 @@ export class StackDirectory {
   }
 }
 
+/** CloudFormation's answer for a change set it does not have (404, `ChangeSetNotFound`). */
 export function changeSetNotFound(nameOrId: string): AwsError {
   // `ChangeSetNotFound` is the code on the wire; the SDKs name the exception ChangeSetNotFoundException.
   return new AwsError('ChangeSetNotFound', `ChangeSet [${nameOrId}] does not exist`, 404);
