@@ -272,7 +272,28 @@ class Engine implements LocalStackEngine {
     const template = given ?? parseTemplate(input.templateBody);
     const parameters = resolveParameters(template, input.parameters, this.options.ssm, { missingStandsForName: withoutBootstrap });
     checkRules(template, parameters);
+    this.checkOrderAndConditions(input.stackName, template, parameters);
     return { template, parameters };
+  }
+
+  /** A cycle or a condition that cannot be evaluated refuses the template before anything starts (the operation relies on both). */
+  private checkOrderAndConditions(stackName: string, template: EngineTemplate, parameters: readonly ResolvedParameter[]): void {
+    try {
+      creationOrder(template);
+    } catch (error) {
+      const cycle = /cycle: (.*)$/.exec((error as Error).message)?.[1]?.split(' -> ') ?? [];
+      throw validationError(`Circular dependency between resources: [${[...new Set(cycle)].join(', ')}]`);
+    }
+    const conditions = this.conditionEvaluator(stackName, template, parameters);
+    const named = new Set([...Object.keys(template.Conditions ?? {}), ...Object.values(template.Resources ?? {}).flatMap((r) => (r.Condition === undefined ? [] : [r.Condition]))]);
+    for (const name of named) {
+      try {
+        conditions(name);
+      } catch (error) {
+        if (error instanceof AwsError) throw error;
+        throw validationError((error as Error).message);
+      }
+    }
   }
 
   // ---- applying ----

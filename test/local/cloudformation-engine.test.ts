@@ -319,6 +319,8 @@ describe('the CloudFormation stack engine', () => {
       'Template format error: Unresolved resource dependencies [Missing] in the Resources block of the template',
     );
     await expect(engine.apply({ stackName: 'Bad', templateBody: body({ Parameters: { P: { Type: 'String' } }, Resources: { A: { Type: 'AWS::SQS::Queue' } } }), parameters: {} })).rejects.toThrow('Parameters: [P] must have values');
+    await expect(engine.apply({ stackName: 'Bad', templateBody: body({ Resources: { A: { Type: 'AWS::SQS::Queue', DependsOn: 'B' }, B: { Type: 'AWS::SQS::Queue', DependsOn: 'A' } } }), parameters: {} })).rejects.toThrow('Circular dependency between resources: [A, B]');
+    await expect(engine.apply({ stackName: 'Bad', templateBody: body({ Resources: { A: { Type: 'AWS::SQS::Queue', Condition: 'Nowhere' } } }), parameters: {} })).rejects.toMatchObject({ name: 'ValidationError', message: expect.stringContaining('Nowhere') });
     expect(engine.get('Bad')).toBeUndefined();
   });
 
