@@ -131,9 +131,8 @@ export class StackDirectory {
     const now = this.options.clock.now();
     const record = review.record;
     const event: StackEvent = { ...record.events[0]!, eventId: randomUUID(), resourceStatus: 'DELETE_COMPLETE', timestamp: now };
-    const deleted: StackRecord = { ...record, status: 'DELETE_COMPLETE', deletedAt: now, events: [...record.events, event] };
-    delete (deleted as { statusReason?: string }).statusReason;
-    this.reviews.set(reviewId, { record: deleted });
+    const { statusReason: _reviewReason, ...rest } = record;
+    this.reviews.set(reviewId, { record: { ...rest, status: 'DELETE_COMPLETE', deletedAt: now, events: [...record.events, event] } });
     for (const id of [...this.changeSets.keys()]) if (this.changeSets.get(id)?.stackId === reviewId) this.changeSets.delete(id);
   }
 
