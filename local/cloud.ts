@@ -7,6 +7,7 @@ import { SystemClock, type Clock } from './clock';
 import { CloudFormationApi } from './cloudformation/api/cloudformation-api';
 import { templateUrlReader } from './cloudformation/api/template-url';
 import { s3Assets } from './cloudformation/assets';
+import { CodeStore } from './lambda/function-code';
 import { createStackEngine, type LocalStackEngine } from './cloudformation/engine';
 import type { DeliveryFault } from './eventbridge/delivery';
 import { DeliveryError } from './eventbridge/delivery';
@@ -198,6 +199,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const stackDynamoDb = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     cleanup.push(() => stackDynamoDb?.destroy());
+    // Function code deployments unpacked from S3, removed when the cloud stops.
+    const stackCode = new CodeStore();
+    cleanup.push(() => stackCode.dispose());
     // `cdk deploy` publishes function code as zips to the bootstrap bucket: the engine reads them from S3.
     stackEngine = createStackEngine({
       clock,
@@ -209,7 +213,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       lambda,
       mappings,
       ...(stackDynamoDb === undefined ? {} : { dynamodb: stackDynamoDb }),
-      assets: s3Assets((bucket, key) => s3.getObject(bucket, key)),
+      assets: s3Assets((bucket, key) => s3.getObject(bucket, key), stackCode),
       ssm: ssm.parameters,
       s3,
       changed,
