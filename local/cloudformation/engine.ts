@@ -464,6 +464,12 @@ class Engine implements LocalStackEngine {
         }
         if (current !== undefined) await this.restore(stack, current, step.old);
       }
+      // A resource whose own update failed is left as it was: it goes back to its previous state.
+      const failedInPlace = before.get(failure.logicalId);
+      if (failedInPlace !== undefined && failedInPlace.status === 'UPDATE_FAILED') {
+        this.resourceEvent(stack, failedInPlace, 'UPDATE_IN_PROGRESS');
+        this.resourceEvent(stack, failedInPlace, 'UPDATE_COMPLETE');
+      }
       // A resource that failed while being created or replaced may exist half-made: nothing to delete locally.
       stack.resources = before;
       this.setStatus(stack, 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');

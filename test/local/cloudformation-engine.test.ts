@@ -229,6 +229,12 @@ describe('the CloudFormation stack engine', () => {
     expect(JSON.parse(stack.templateBody)).toEqual(first);
     const statuses = lines(stack.events).filter((e) => e.startsWith('Rollback '));
     expect(statuses.slice(-4)).toEqual(['Rollback UPDATE_IN_PROGRESS User Initiated', 'Rollback UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Bad]. ', 'Rollback UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS', 'Rollback UPDATE_ROLLBACK_COMPLETE']);
+    // An in-place update that fails: the resource is back to UPDATE_COMPLETE with its old attributes.
+    const badUpdate = await apply('Rollback', { Resources: { Kept: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 99_999 } } } });
+    expect(badUpdate.status).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(badUpdate.events.find((e) => e.resourceStatus === 'UPDATE_FAILED')?.resourceStatusReason).toMatch(/^Resource handler returned message: ".*VisibilityTimeout/);
+    expect(badUpdate.resources).toEqual([expect.objectContaining({ logicalResourceId: 'Kept', resourceStatus: 'UPDATE_COMPLETE' })]);
+    expect(queue.allAttributes()['VisibilityTimeout']).toBe('10');
     expect((await remove('Rollback')).status).toBe('DELETE_COMPLETE');
   });
 
