@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError } from '../aws-error';
-import { resolveIntrinsics, UnresolvableError, type IntrinsicContext } from '../assembly/intrinsics';
+import { UnresolvableError } from '../assembly/intrinsics';
 import { physicalName } from '../assembly/physical-names';
 import { creationOrder } from '../assembly/template-graph';
 import { acceptedProvider, ACCEPTED_TYPES } from './accepted';
-import { resolveDynamicReferences } from './dynamic-references';
 import { checkRules, resolveParameters, type ResolvedParameter } from './parameters';
 import { changedProperties, NEEDS_REPLACEMENT, sameValue, type AssetResolver, type Properties, type ProviderContext, type ProviderServices, type ResourceProvider } from './provider';
 import { PROVIDERS } from './providers';
 import { requiresRecreation } from './resource-spec';
 import { validateTemplate, type ResourceValidationFailure } from './spec-validation';
 import type { ResourceChange, ResourceStatus, StackEngine, StackEvent, StackInput, StackOutput, StackRecord, StackResourceRecord, StackStatus } from './stack-engine';
+import { StackSession, type TypeSupport } from './stack-session';
 import { parseTemplate, validationError, type EngineResource, type EngineTemplate } from './template';
 
 /**
@@ -34,8 +34,7 @@ export interface StackEngineOptions extends ProviderServices {
   readonly validate?: boolean;
 }
 
-/** How the engine runs a type: through its provider, only recorded (accepted), or recorded and unusable (unsupported). */
-export type TypeSupport = 'provided' | 'accepted' | 'unsupported';
+export type { TypeSupport };
 
 /** How the fast boot path deploys. */
 export interface DeployOptions {
@@ -690,81 +689,44 @@ class Engine implements LocalStackEngine {
   // ---- resolving ----
 
   private order(stack: Stack, template: EngineTemplate): string[] {
-    const conditions = this.conditionEvaluator(stack.stackName, template, stack.parameters);
-    return creationOrder(template).filter((id) => {
-      const condition = template.Resources![id]!.Condition;
-      return condition === undefined || conditions(condition);
-    });
+    const session = this.session(stack, template, stack.parameters, new Map());
+    return creationOrder(template).filter((id) => session.includes(id));
   }
 
   private conditionEvaluator(stackName: string, template: EngineTemplate, parameters: readonly ResolvedParameter[]): (name: string) => boolean {
-    const session = this.session({ stackName, stackId: '', imports: new Set() } as unknown as Stack, template, parameters, new Map());
-    return (name) => session.context.condition!(name);
+    const session = new StackSession({ stackName, region: this.options.region, accountId: this.options.accountId, template, parameters, resources: new Map() });
+    return (name) => session.condition(name);
   }
 
   private session(stack: Stack, template: EngineTemplate, parameters: readonly ResolvedParameter[], resources: Map<string, LiveResource>): Session {
-    const refs = new Map(parameters.map((p) => [p.key, p.ref]));
-    const conditions = new Map<string, boolean>();
-    const session: Session = { template, resources, current: '', context: undefined as unknown as IntrinsicContext };
-    const use = (id: string): LiveResource => {
-      const resource = resources.get(id);
-      const type = template.Resources?.[id]?.Type ?? 'unknown';
-      if (resource === undefined) throw new UnresolvableError(`${stack.stackName}/${session.current} refers to ${id}, which was not created`);
-      if (resource.support === 'unsupported') throw new UnresolvableError(`${stack.stackName}/${session.current} needs ${id} (${type}), a resource type the local cloud cannot run`);
-      return resource;
-    };
-    const context: IntrinsicContext = {
+    return new StackSession({
       stackName: stack.stackName,
-      ...(stack.stackId === '' ? {} : { stackId: stack.stackId }),
+      stackId: stack.stackId,
       region: this.options.region,
       accountId: this.options.accountId,
-      ...(template.Mappings === undefined ? {} : { mappings: template.Mappings }),
-      ref: (id) => (refs.has(id) ? refs.get(id) : use(id).physicalId),
-      getAtt: (id, attribute) => {
-        const value = use(id).attributes[attribute];
-        if (value === undefined) throw new UnresolvableError(`${stack.stackName}/${session.current}: Fn::GetAtt ${id}.${attribute} is not supported by the local cloud`);
-        return value;
-      },
+      template,
+      parameters,
+      resources,
       importValue: (name) => {
         const exported = this.exports().find((e) => e.name === name && e.exportingStackId !== stack.stackId);
-        if (exported === undefined) throw new UnresolvableError(`${stack.stackName}/${session.current}: Fn::ImportValue of "${name}", which no deployed stack exports (No export named ${name} found)`);
-        stack.imports.add(name);
-        return exported.value;
+        if (exported !== undefined) stack.imports.add(name);
+        return exported?.value;
       },
-      condition: (name) => {
-        if (!conditions.has(name)) {
-          const definition = template.Conditions?.[name];
-          if (definition === undefined) throw new UnresolvableError(`Template error: unresolved condition dependency ${name} in Fn::If`);
-          conditions.set(name, resolveIntrinsics(definition, context) === true);
-        }
-        return conditions.get(name)!;
-      },
-    };
-    session.context = context;
-    return session;
+      ...(this.options.ssm === undefined ? {} : { ssm: this.options.ssm }),
+    });
   }
 
   private resolveProperties(session: Session, id: string): Properties {
-    session.current = id;
-    const definition = session.template.Resources![id]!;
-    const resolved = (resolveIntrinsics(definition.Properties ?? {}, session.context) ?? {}) as Properties;
-    return resolveDynamicReferences(resolved, this.options.ssm);
+    return session.properties(id);
   }
 
+  /** The outputs; an export another stack has already fails the operation. */
   private resolveOutputs(stack: Stack, session: Session): StackOutput[] {
-    const outputs: StackOutput[] = [];
-    for (const [key, output] of Object.entries(session.template.Outputs ?? {})) {
-      if (output.Condition !== undefined && !session.context.condition!(output.Condition)) continue;
-      session.current = `Outputs/${key}`;
-      const value = resolveIntrinsics(output.Value, session.context);
-      const outputValue = Array.isArray(value) ? value.join(',') : String(value);
-      const exportName = output.Export === undefined ? undefined : String(resolveIntrinsics(output.Export.Name, session.context));
-      if (exportName !== undefined) {
-        const other = this.liveStacks().find((s) => s !== stack && s.outputs.some((o) => o.exportName === exportName));
-        if (other !== undefined) throw new ResourceFailure('', `Export with name ${exportName} is already exported by stack ${other.stackName}.`, undefined, 'create');
-      }
-      const description = (output as { Description?: unknown }).Description;
-      outputs.push({ outputKey: key, outputValue, ...(description === undefined ? {} : { description: String(description) }), ...(exportName === undefined ? {} : { exportName }) });
+    const outputs = session.outputs();
+    for (const { exportName } of outputs) {
+      if (exportName === undefined) continue;
+      const other = this.liveStacks().find((s) => s !== stack && s.outputs.some((o) => o.exportName === exportName));
+      if (other !== undefined) throw new ResourceFailure('', `Export with name ${exportName} is already exported by stack ${other.stackName}.`, undefined, 'create');
     }
     return outputs;
   }
@@ -821,11 +783,5 @@ class Engine implements LocalStackEngine {
   }
 }
 
-/** One operation's view of a template: what references resolve to while it runs. */
-interface Session {
-  readonly template: EngineTemplate;
-  readonly resources: Map<string, LiveResource>;
-  /** The resource or output being resolved (for error messages). */
-  current: string;
-  context: IntrinsicContext;
-}
+/** One operation's view of a template (see stack-session.ts). */
+type Session = StackSession<LiveResource>;
