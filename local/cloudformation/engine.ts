@@ -671,7 +671,8 @@ class Engine implements LocalStackEngine {
       stackName: stack.stackName,
       stackId: stack.stackId,
       logicalId,
-      generatedName: (maxLength = 80) => (replacing ? physicalName(stack.stackName, `${logicalId}-${randomUUID().slice(0, 8)}`, maxLength) : physicalName(stack.stackName, logicalId, maxLength)),
+      generatedName: (maxLength = 80, unique = false) =>
+        replacing || unique ? physicalName(stack.stackName, `${logicalId}-${randomUUID().slice(0, 8)}`, maxLength) : physicalName(stack.stackName, logicalId, maxLength),
     };
   }
 

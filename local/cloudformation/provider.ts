@@ -101,9 +101,10 @@ export interface ProviderContext extends ProviderServices {
   readonly logicalId: string;
   /**
    * A name for a resource whose template names none: stack name and logical id (stable across
-   * restarts), with a suffix when it replaces an earlier one (both exist for a moment).
+   * restarts), with a random suffix when it replaces an earlier one (both exist for a moment) or
+   * when `unique` is asked (the stable name is taken, or held by the service after a delete).
    */
-  generatedName(maxLength?: number): string;
+  generatedName(maxLength?: number, unique?: boolean): string;
 }
 
 /** Reads an optional string property. */

@@ -32,9 +32,20 @@ export const queueProvider: ResourceProvider = {
   replaceOn: ['FifoQueue', 'QueueName'],
   async create(_logicalId, properties, ctx: ProviderContext) {
     const fifo = isFifo(properties);
-    const name = (properties['QueueName'] as string | undefined) ?? `${ctx.generatedName(fifo ? 75 : 80)}${fifo ? '.fifo' : ''}`;
-    if (ctx.sqs.allQueues().some((q) => q.name === name)) throw new ResourceProviderError(`Resource of type 'AWS::SQS::Queue' with identifier '${name}' already exists.`);
-    return resourceOf(ctx.sqs.createQueue(name, queueAttributes(properties), tagMap(properties)));
+    const generated = (unique: boolean) => `${ctx.generatedName(fifo ? 75 : 80, unique)}${fifo ? '.fifo' : ''}`;
+    const given = properties['QueueName'] as string | undefined;
+    let name = given ?? generated(false);
+    if (ctx.sqs.allQueues().some((q) => q.name === name)) {
+      if (given !== undefined) throw new ResourceProviderError(`Resource of type 'AWS::SQS::Queue' with identifier '${name}' already exists.`);
+      name = generated(true);
+    }
+    try {
+      return resourceOf(ctx.sqs.createQueue(name, queueAttributes(properties), tagMap(properties)));
+    } catch (error) {
+      // SQS holds a deleted queue's name for 60 s (a stack deleted and deployed again, a retried rollback): a generated name moves on.
+      if (given !== undefined || !String((error as { name?: string }).name).endsWith('QueueDeletedRecently')) throw error;
+      return resourceOf(ctx.sqs.createQueue(generated(true), queueAttributes(properties), tagMap(properties)));
+    }
   },
   async update(physicalId, previous, next, ctx) {
     if (isFifo(previous) !== isFifo(next)) return NEEDS_REPLACEMENT;

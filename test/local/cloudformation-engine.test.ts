@@ -310,6 +310,16 @@ describe('the CloudFormation stack engine', () => {
     });
   });
 
+  it('deploys a stack again right after deleting it: a generated queue name SQS still holds moves on', async () => {
+    const template = { Resources: { Again: { Type: 'AWS::SQS::Queue' } } };
+    expect(physicalId(await apply('Redo', template), 'Again')).toMatch(/\/Redo-Again$/);
+    await remove('Redo');
+    const again = await apply('Redo', template);
+    expect(again.status).toBe('CREATE_COMPLETE');
+    expect(physicalId(again, 'Again')).toMatch(/\/Redo-Again-[0-9a-f]{8}$/);
+    await remove('Redo');
+  });
+
   it('keeps a resource with DeletionPolicy Retain', async () => {
     expect((await apply('Keep', { Resources: { Kept: { Type: 'AWS::SQS::Queue', DeletionPolicy: 'Retain' }, Gone: { Type: 'AWS::SQS::Queue' } } })).status).toBe('CREATE_COMPLETE');
     const deleted = await remove('Keep');
