@@ -1,10 +1,11 @@
-import { CreateTableCommand, DeleteTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceProviderError, type Properties, type ProviderContext, type ResourceProvider } from '../cloudformation/provider';
 
 /**
  * `AWS::DynamoDB::Table` (and `GlobalTable`, one region): a table in DynamoDB Local; Ref is its name.
- * A new name or key schema is a new table; other changes keep the table and its items (time to
- * live is applied; index and capacity changes are recorded only).
+ * A new name or key schema is a new table; other changes keep the table and its items: global
+ * secondary indexes added or removed, billing mode, time to live (other settings are recorded only).
  */
 export const tableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::Table', ['ImportSourceSpecification', 'TableName', 'KeySchema']);
 export const globalTableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::GlobalTable', ['TableName', 'KeySchema', 'LocalSecondaryIndexes']);
@@ -21,6 +22,7 @@ function tableProviderFor(type: string, replaceOn: readonly string[]): ResourceP
       return resourceOf(name, ctx);
     },
     async update(physicalId, previous, next, ctx) {
+      await applyIndexes(clientOf(ctx), physicalId, previous, next);
       await applyTtl(clientOf(ctx), physicalId, previous, next);
       return resourceOf(physicalId, ctx);
     },
@@ -65,6 +67,63 @@ async function createTable(client: DynamoDBClient, name: string, props: Properti
       ...(lsis && lsis.length > 0 ? { LocalSecondaryIndexes: lsis } : {}),
     }),
   );
+}
+
+type Index = Record<string, unknown> & { IndexName: string };
+const indexesOf = (properties: Properties) => (properties['GlobalSecondaryIndexes'] as Index[] | undefined) ?? [];
+
+/**
+ * Adds and removes global secondary indexes one per request (as DynamoDB takes them), and switches
+ * the billing mode; an index whose definition changed is removed and added again.
+ */
+async function applyIndexes(client: DynamoDBClient, name: string, previous: Properties, next: Properties): Promise<void> {
+  const onDemand = next['BillingMode'] === 'PAY_PER_REQUEST';
+  if (previous['BillingMode'] !== next['BillingMode']) {
+    await client.send(new UpdateTableCommand({ TableName: name, BillingMode: onDemand ? 'PAY_PER_REQUEST' : 'PROVISIONED', ...(onDemand ? {} : { ProvisionedThroughput: (next['ProvisionedThroughput'] as never) ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }) }));
+    await untilActive(client, name);
+  }
+  const before = new Map(indexesOf(previous).map((index) => [index.IndexName, JSON.stringify(index)]));
+  const after = new Map(indexesOf(next).map((index) => [index.IndexName, index]));
+  for (const [indexName, definition] of before) {
+    if (after.get(indexName) !== undefined && JSON.stringify(after.get(indexName)) === definition) continue;
+    await client.send(new UpdateTableCommand({ TableName: name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] }));
+    await untilActive(client, name);
+  }
+  for (const [indexName, index] of after) {
+    if (before.get(indexName) === JSON.stringify(index)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: name,
+        AttributeDefinitions: next['AttributeDefinitions'] as never,
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: indexName,
+              KeySchema: index['KeySchema'] as never,
+              Projection: index['Projection'] as never,
+              ...(onDemand ? {} : { ProvisionedThroughput: (index['ProvisionedThroughput'] as never) ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }),
+            },
+          },
+        ],
+      }),
+    );
+    await untilActive(client, name);
+  }
+}
+
+/**
+ * Waits until the table and its indexes are ACTIVE (DynamoDB builds an index in the background, and
+ * refuses the next change until then), as CloudFormation waits before it completes the update.
+ */
+async function untilActive(client: DynamoDBClient, name: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 500)) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    const busy = Table?.TableStatus !== 'ACTIVE' || (Table.GlobalSecondaryIndexes ?? []).some((index) => index.IndexStatus !== 'ACTIVE');
+    if (!busy) return;
+    if (Date.now() > deadline) throw new ResourceProviderError(`table ${name} did not become ACTIVE within ${timeoutMs / 1000} s`);
+    await delay(wait);
+  }
 }
 
 type Ttl = { AttributeName?: string; Enabled?: boolean } | undefined;
