@@ -9,10 +9,17 @@ const ROOT = path.join(__dirname, '..', '..');
 const processesMatching = (text: string) => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((line) => line.includes(text) && !line.includes('ps -eo'));
 
 describe('the local cloud\'s child processes', () => {
+  /** A `npm run local` still running when a test ends (it failed before stopping it): its process group is stopped, so jest can exit. */
+  let running: ReturnType<typeof spawn> | undefined;
+  afterEach(() => {
+    if (running?.pid !== undefined && running.exitCode === null && running.signalCode === null) process.kill(-running.pid, 'SIGKILL');
+    running = undefined;
+  });
+
   it('deploys the app with `npm run local`, writes the outputs file, and leaves no process behind on SIGTERM', async () => {
     // Prepare
     const outputs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'local-outputs-')), 'outputs.json');
-    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/cli.ts', '--port', '0', '--quiet', '--app', process.env['TEST_ASSEMBLY']!, '--outputs-file', outputs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = (running = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/cli.ts', '--port', '0', '--quiet', '--app', process.env['TEST_ASSEMBLY']!, '--outputs-file', outputs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], detached: true }));
     const endpoint = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (c: Buffer) => {
@@ -27,7 +34,7 @@ describe('the local cloud\'s child processes', () => {
     const written = JSON.parse(fs.readFileSync(outputs, 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.keys(written)).toContain('Shop-dev-Orders');
     const health = (await (await fetch(`${endpoint}/_local/health`)).json()) as { services: Record<string, string> };
-    expect(Object.keys(health.services).sort()).toEqual(['dynamodb', 'events', 'lambda', 'sqs']);
+    expect(Object.keys(health.services).sort()).toEqual(['cloudformation', 'dynamodb', 'events', 'lambda', 's3', 'sqs', 'ssm', 'sts']);
     const port = new URL(endpoint).port;
     expect(processesMatching('DynamoDBLocal.jar').length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
