@@ -51,7 +51,10 @@ export interface QueuedEventHandlerProps {
   readonly memorySize?: number;
   /** Receives before a message moves to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
-  /** Records per invocation. @default 10 */
+  /**
+   * Records per invocation: up to 10, or up to 10,000 with a `maxBatchingWindow` of at least 1 second
+   * (Lambda's rule for standard queues). @default 10
+   */
   readonly batchSize?: number;
   /**
    * How long to gather records before invoking. None by default: every hop of the saga would add it
@@ -201,9 +204,25 @@ export class QueuedEventHandler extends Construct {
   }
 }
 
+/**
+ * Lambda takes up to 10,000 records per batch from a standard queue once a batching window of at least
+ * 1 second is set, and at most 10 without one (Lambda developer guide, "Using Lambda with Amazon SQS":
+ * BatchSize). Not stricter than AWS: an unresolved window allows the larger maximum.
+ */
+function checkBatchSize(batchSize: number | undefined, window: Duration | undefined): void {
+  const windowed = window !== undefined && (window.isUnresolved() || window.toSeconds({ integral: false }) >= 1);
+  if (windowed) return checkInteger(NAME, 'batchSize', batchSize, 1, 10_000);
+  try {
+    checkInteger(NAME, 'batchSize', batchSize, 1, 10);
+  } catch (error) {
+    const larger = batchSize !== undefined && Number.isInteger(batchSize) && batchSize > 10 && batchSize <= 10_000;
+    throw larger ? new Error(`${(error as Error).message} (up to 10000 with a maxBatchingWindow of at least 1 second)`) : error;
+  }
+}
+
 function validate(props: QueuedEventHandlerProps, timeout: Duration): void {
   checkInteger(NAME, 'maxReceiveCount', props.maxReceiveCount, 1, 1000);
-  checkInteger(NAME, 'batchSize', props.batchSize, 1, 10);
+  checkBatchSize(props.batchSize, props.maxBatchingWindow);
   checkInteger(NAME, 'maxConcurrency', props.maxConcurrency, 2, 1000);
   checkInteger(NAME, 'retryAttempts', props.retryAttempts, 0, 185);
   checkInteger(NAME, 'memorySize', props.memorySize, 128, 10240);

@@ -49,9 +49,17 @@ describe('QueuedEventHandler', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('events:PutEvents');
   });
 
+  it('takes a batch above 10 with a batching window, as Lambda does for standard queues', () => {
+    const { template } = build({ batchSize: 100, maxBatchingWindow: Duration.seconds(2) });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 100, MaximumBatchingWindowInSeconds: 2 });
+  });
+
   it.each<[string, Partial<QueuedEventHandlerProps>, string]>([
     ['maxReceiveCount', { maxReceiveCount: 0 }, 'maxReceiveCount must be an integer between 1 and 1000, got 0'],
-    ['batchSize', { batchSize: 11 }, 'batchSize must be an integer between 1 and 10, got 11'],
+    ['batchSize', { batchSize: 11 }, 'batchSize must be an integer between 1 and 10, got 11 (up to 10000 with a maxBatchingWindow of at least 1 second)'],
+    ['batchSize', { batchSize: 0 }, 'batchSize must be an integer between 1 and 10, got 0'],
+    ['batchSize', { batchSize: 10_001, maxBatchingWindow: Duration.seconds(1) }, 'batchSize must be an integer between 1 and 10000, got 10001'],
+    ['batchSize', { batchSize: 20, maxBatchingWindow: Duration.millis(500) }, 'batchSize must be an integer between 1 and 10, got 20 (up to 10000 with a maxBatchingWindow of at least 1 second)'],
     ['maxConcurrency', { maxConcurrency: 1 }, 'maxConcurrency must be an integer between 2 and 1000, got 1'],
     ['retryAttempts', { retryAttempts: 200 }, 'retryAttempts must be an integer between 0 and 185, got 200'],
     ['memorySize', { memorySize: 64 }, 'memorySize must be an integer between 128 and 10240, got 64'],
