@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { CATALOG } from '../events';
 import { dynamo } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { RECORD_EVENT } from './subscriptions';
 
 const tableName = requireEnv('TABLE_NAME');
 
@@ -11,7 +11,7 @@ const tableName = requireEnv('TABLE_NAME');
  * Every shop.* and carrier.* event -> appended to the event store. The key (order, time#event id)
  * makes one order's timeline a single Query in time order, and a second copy of an event a no-op.
  */
-export const handler = sqsConsumer(CATALOG, async (event, log) => {
+export const handler = sqsConsumer(RECORD_EVENT, async (event, log) => {
   try {
     await dynamo.send(
       new PutCommand({
@@ -21,8 +21,8 @@ export const handler = sqsConsumer(CATALOG, async (event, log) => {
           // Deterministic per event (a second copy is a no-op), in the order the events happened.
           sk: `${event.metadata.occurredAt ?? event.time}#${event.id}`,
           eventId: event.id,
-          source: event.contract.source,
-          detailType: event.contract.detailType,
+          source: event.source,
+          detailType: event['detail-type'],
           version: event.metadata.version,
           data: event.data,
           recordedAt: new Date().toISOString(),

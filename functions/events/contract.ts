@@ -34,40 +34,48 @@ export interface Detail<T> {
 }
 
 /**
- * One event, defined once. It yields the TypeScript type (`EventData<typeof X>`), the EventBridge rule
- * pattern (`pattern`), the consumer's validation (`parse`) and the producer's typed entry (`entry`).
+ * One event, defined once. It yields the TypeScript type (`EventData<typeof X>`), the consumer's
+ * validation (`parseEvent`, through a `Subscription`) and the producer's typed entry (`eventEntry`).
+ * Source and detail-type keep their literal types, so a switch over the events a handler consumes
+ * narrows each case to its payload and is checked for exhaustiveness.
  */
-export interface EventContract<Schema extends z.ZodMiniType = z.ZodMiniType> {
-  readonly source: string;
-  readonly detailType: string;
+export interface EventContract<
+  Source extends string = string,
+  DetailType extends string = string,
+  Schema extends z.ZodMiniType = z.ZodMiniType,
+> {
+  readonly source: Source;
+  readonly detailType: DetailType;
   readonly version: number;
   readonly schema: Schema;
-  /** The EventBridge event pattern matching exactly this event. */
-  readonly pattern: { readonly source: string[]; readonly 'detail-type': string[] };
 }
 
 export type EventData<C extends EventContract> = z.infer<C['schema']>;
 
-/** A validated event: the EventBridge envelope plus the typed payload. */
-export interface ParsedEvent<C extends EventContract = EventContract> {
-  readonly contract: C;
-  /** The event's identity (`eventIdentity`): the producer's `metadata.eventId`, else EventBridge's `id`. */
-  readonly id: string;
-  readonly time: string;
-  readonly metadata: EventMetadata;
-  readonly data: EventData<C>;
-}
+/**
+ * A validated event: the EventBridge envelope plus the typed payload. For a union of contracts it is
+ * the union of each contract's event, discriminated by `detail-type` (unique across the catalog).
+ */
+export type ParsedEvent<C extends EventContract = EventContract> = C extends EventContract
+  ? {
+      readonly contract: C;
+      readonly source: C['source'];
+      readonly 'detail-type': C['detailType'];
+      /** The event's identity (`eventIdentity`): the producer's `metadata.eventId`, else EventBridge's `id`. */
+      readonly id: string;
+      readonly time: string;
+      readonly metadata: EventMetadata;
+      readonly data: EventData<C>;
+    }
+  : never;
 
-export function defineEvent<Schema extends z.ZodMiniType>(definition: {
-  source: string;
-  detailType: string;
+export function defineEvent<const Source extends string, const DetailType extends string, Schema extends z.ZodMiniType>(definition: {
+  source: Source;
+  detailType: DetailType;
   version: number;
   schema: Schema;
-}): EventContract<Schema> {
-  return {
-    ...definition,
-    pattern: { source: [definition.source], 'detail-type': [definition.detailType] },
-  };
+}): EventContract<Source, DetailType, Schema> {
+  return { ...definition };
 }
 
 // zod/mini ships without messages; English ones make a DLQ reason readable ("expected string, received number").
@@ -129,19 +137,16 @@ export function parseEvent<C extends EventContract>(contracts: readonly C[], inp
   if (!parsed.success) {
     throw new InvalidEventError(`invalid ${contract.detailType}: ${describeIssues(parsed.error)}`);
   }
-  return { contract, id: eventIdentity(event)!, time: event.time, metadata, data: parsed.data as EventData<C> };
+  return {
+    contract,
+    source: contract.source,
+    'detail-type': contract.detailType,
+    id: eventIdentity(event)!,
+    time: event.time,
+    metadata,
+    data: parsed.data,
+  } as ParsedEvent<C>;
 }
 
 /** The shape a test or a producer builds; matches the `EventBridgeEvent` type of aws-lambda. */
 export type CatalogEvent<C extends EventContract> = EventBridgeEvent<string, Detail<EventData<C>>>;
-
-/**
- * The rule pattern for a consumer of several events: the union of their sources and detail-types.
- * Detail-types are unique across the catalog, so this matches exactly these events.
- */
-export function patternFor(...contracts: readonly EventContract[]): { source: string[]; 'detail-type': string[] } {
-  return {
-    source: [...new Set(contracts.map((c) => c.source))],
-    'detail-type': [...new Set(contracts.map((c) => c.detailType))],
-  };
-}

@@ -1,5 +1,6 @@
 /** The event catalog: every event of the shop, defined once. */
 export * from './contract';
+export * from './subscription';
 export * from './orders';
 export * from './inventory';
 export * from './payments';

@@ -23,8 +23,17 @@ export const OrderPlaced = defineEvent({
 export const ORDER_STATUSES = ['PLACED', 'RESERVED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The statuses a customer is told about; RESERVED is internal. */
-export const CUSTOMER_VISIBLE_STATUSES: readonly OrderStatus[] = ['PLACED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
+/**
+ * The statuses a customer is told about, defined here only: the notification rule's filter and the
+ * notification handler's messages (a `Record` over this type, so a status without a message fails to
+ * compile) both come from it. RESERVED is internal.
+ */
+export const CUSTOMER_VISIBLE_STATUSES = ['PLACED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const satisfies readonly OrderStatus[];
+export type CustomerVisibleStatus = (typeof CUSTOMER_VISIBLE_STATUSES)[number];
+
+export function isCustomerVisible(status: OrderStatus): status is CustomerVisibleStatus {
+  return (CUSTOMER_VISIBLE_STATUSES as readonly OrderStatus[]).includes(status);
+}
 
 /** Orders changed an order's status; the source of customer notifications. */
 export const OrderStatusChanged = defineEvent({

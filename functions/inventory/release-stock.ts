@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { PaymentDeclined, StockReleased } from '../events';
+import { StockReleased } from '../events';
 import { dynamo } from '../shared/clients';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { reservationKey, stockKey } from './stock';
+import { RELEASE_STOCK } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 
@@ -14,7 +15,7 @@ interface ReservedLine {
 }
 
 /** PaymentDeclined -> the order's reservation is given back (compensation) -> StockReleased. */
-export const handler = sqsConsumer([PaymentDeclined], async (event, log) => {
+export const handler = sqsConsumer(RELEASE_STOCK, async (event, log) => {
   const { orderId } = event.data;
   const { Item: reservation } = await dynamo.send(
     new GetCommand({ TableName: tableName, Key: reservationKey(orderId), ConsistentRead: true }),

@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { OrderPlaced, StockRejected, StockReserved } from '../events';
+import { StockRejected, StockReserved } from '../events';
 import { dynamo } from '../shared/clients';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { quantitiesBySku, reservationKey, stockKey } from './stock';
+import { RESERVE_STOCK } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 
@@ -12,7 +13,7 @@ const { tableName, ledger } = serviceRuntime({ publishes: true });
  * OrderPlaced -> every item reserved in one TransactWriteItems whose conditions refuse overselling
  * (all or nothing) -> StockReserved; or nothing reserved -> StockRejected naming the short sku.
  */
-export const handler = sqsConsumer([OrderPlaced], async (event, log) => {
+export const handler = sqsConsumer(RESERVE_STOCK, async (event, log) => {
   const order = event.data;
   const lines = quantitiesBySku(order.items);
   const reserved = await ledger.apply(

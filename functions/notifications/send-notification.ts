@@ -1,11 +1,12 @@
-import { OrderStatusChanged, type OrderStatus } from '../events';
+import { isCustomerVisible, type CustomerVisibleStatus } from '../events';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { SEND_NOTIFICATION } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: false });
 
-/** The statuses a customer hears about, with the message they get. RESERVED is internal. */
-export const CUSTOMER_MESSAGES: Partial<Record<OrderStatus, string>> = {
+/** The message of each customer-visible status (`CUSTOMER_VISIBLE_STATUSES`); one per status, checked by the compiler. */
+export const CUSTOMER_MESSAGES: Record<CustomerVisibleStatus, string> = {
   PLACED: 'We received your order.',
   PAID: 'Your payment was accepted.',
   SHIPPED: 'Your order is on its way.',
@@ -17,13 +18,13 @@ export const CUSTOMER_MESSAGES: Partial<Record<OrderStatus, string>> = {
  * OrderStatusChanged -> one notification per customer-visible change, written to the outbox table
  * that stands in for an email service. Keyed by order and status, so a change is notified once.
  */
-export const handler = sqsConsumer([OrderStatusChanged], async (event, log) => {
+export const handler = sqsConsumer(SEND_NOTIFICATION, async (event, log) => {
   const { orderId, customerId, to, reason } = event.data;
-  const message = CUSTOMER_MESSAGES[to];
-  if (message === undefined) {
+  if (!isCustomerVisible(to)) {
     log.info('status not customer-visible; no notification', { status: to });
     return;
   }
+  const message = CUSTOMER_MESSAGES[to];
   const result = await ledger.apply(event.id, [
     {
       Put: {

@@ -1,13 +1,14 @@
-import { OrderPlaced, OrderStatusChanged } from '../events';
+import { OrderStatusChanged } from '../events';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { orderKey, STATUS_RANK } from './order-status';
+import { RECORD_ORDER } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 
 /** OrderPlaced -> the order is recorded as PLACED and OrderStatusChanged is published. */
-export const handler = sqsConsumer([OrderPlaced], async (event, log) => {
+export const handler = sqsConsumer(RECORD_ORDER, async (event, log) => {
   const order = event.data;
   const details = { customerId: order.customerId, items: order.items, currency: order.currency, total: order.total, placedAt: order.placedAt };
   const recorded = await ledger.apply(

@@ -3,48 +3,57 @@ import {
   OrderStatusChanged,
   PaymentAuthorized,
   PaymentDeclined,
+  ShipmentDelivered,
   ShipmentScheduled,
   StockRejected,
   StockReserved,
   type OrderStatus,
-  type ParsedEvent,
+  type SubscribedEvent,
 } from '../events';
 import { dynamo } from '../shared/clients';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { orderKey, STATUS_RANK } from './order-status';
-import { STATUS_EVENTS } from './status-events';
+import { UPDATE_ORDER_STATUS } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 
-type StatusEvent = ParsedEvent<(typeof STATUS_EVENTS)[number]>;
+type StatusEvent = SubscribedEvent<typeof UPDATE_ORDER_STATUS>;
 
-/** The status an event moves its order to, and why when it cancels it. */
+/**
+ * The status an event moves its order to, and why when it cancels it. One case per subscribed event:
+ * an event added to `UPDATE_ORDER_STATUS` fails to compile here until it has its case.
+ */
 export function targetStatus(event: StatusEvent): { status: OrderStatus; reason?: string; attributes?: Record<string, string> } {
-  const data = event.data as Record<string, unknown>;
-  switch (event.contract.detailType) {
+  switch (event['detail-type']) {
     case StockReserved.detailType:
       return { status: 'RESERVED' };
-    case StockRejected.detailType:
-      return { status: 'CANCELLED', reason: `OUT_OF_STOCK: ${data['sku']} requested ${data['requested']}, available ${data['available']}` };
+    case StockRejected.detailType: {
+      const { sku, requested, available } = event.data;
+      return { status: 'CANCELLED', reason: `OUT_OF_STOCK: ${sku} requested ${requested}, available ${available}` };
+    }
     case PaymentAuthorized.detailType:
       return { status: 'PAID' };
     case PaymentDeclined.detailType:
-      return { status: 'CANCELLED', reason: `PAYMENT_DECLINED: ${data['reason']}` };
+      return { status: 'CANCELLED', reason: `PAYMENT_DECLINED: ${event.data.reason}` };
     case ShipmentScheduled.detailType:
-      return { status: 'SHIPPED', attributes: { shipmentId: String(data['shipmentId']) } };
-    default:
+      return { status: 'SHIPPED', attributes: { shipmentId: event.data.shipmentId } };
+    case ShipmentDelivered.detailType:
       // The carrier names the shipment too: an order whose ShipmentScheduled arrives after the
       // delivery (ignored then as stale) still knows its shipment.
-      return { status: 'DELIVERED', attributes: { shipmentId: String(data['shipmentId']) } };
+      return { status: 'DELIVERED', attributes: { shipmentId: event.data.shipmentId } };
+    default: {
+      const unhandled: never = event;
+      throw new Error(`no status for ${(unhandled as StatusEvent)['detail-type']}`);
+    }
   }
 }
 
 const MAX_RACES = 5;
 
 /** Status events from inventory, payments, shipping and the carrier -> the order moves forward only. */
-export const handler = sqsConsumer(STATUS_EVENTS, async (event, log) => {
+export const handler = sqsConsumer(UPDATE_ORDER_STATUS, async (event, log) => {
   const orderId = event.data.orderId;
   const target = targetStatus(event);
   const rank = STATUS_RANK[target.status];

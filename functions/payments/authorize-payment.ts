@@ -1,15 +1,16 @@
-import { PaymentAuthorized, PaymentDeclined, StockReserved } from '../events';
+import { PaymentAuthorized, PaymentDeclined } from '../events';
 import { requireNumberEnv } from '../shared/env';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { authorize } from './provider';
+import { AUTHORIZE_PAYMENT } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 const creditLimit = requireNumberEnv('CREDIT_LIMIT');
 
 /** StockReserved -> the simulated provider decides -> PaymentAuthorized or PaymentDeclined. */
-export const handler = sqsConsumer([StockReserved], async (event, log) => {
+export const handler = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
   const { orderId, customerId, total, currency } = event.data;
   const decision = authorize({ orderId, customerId, amount: total, creditLimit });
   const outcome =

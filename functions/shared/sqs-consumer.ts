@@ -1,24 +1,25 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseEvent, type EventContract, type ParsedEvent } from '../events/contract';
+import type { SubscribedEvent, Subscription } from '../events/subscription';
 import { requireEnv, requireNumberEnv } from './env';
 import { InvalidEventError } from './errors';
 import { recordFinalFailure } from './failure-log';
 import { logger } from './logger';
 
-/** Handles one validated event; throws to fail only its own record. */
-export type EventHandler<C extends EventContract> = (event: ParsedEvent<C>, log: Logger) => Promise<void>;
+/** Handles one validated event of its subscription; throws to fail only its own record. */
+export type EventHandler<S extends Subscription> = (event: SubscribedEvent<S>, log: Logger) => Promise<void>;
 
 /**
  * Builds a Lambda handler for an SQS queue fed by EventBridge: each record's body is parsed and
- * validated against the accepted contracts, then handed to `handle`. A record that fails (invalid
+ * validated by the handler's subscription (the same object its rule pattern comes from), then handed
+ * to `handle`, typed as the union of the subscribed events. A record that fails (invalid
  * or not) is logged with its reason and reported in `batchItemFailures`, so it returns to the queue
  * alone and reaches the DLQ after `maxReceiveCount`; the other records of its batch are unaffected.
  */
-export function sqsConsumer<C extends EventContract>(
-  contracts: readonly C[],
-  handle: EventHandler<C>,
+export function sqsConsumer<S extends Subscription>(
+  subscription: S,
+  handle: EventHandler<S>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
   // Where and when a record's last failure is kept (see failure-log.ts): the function's table, at the
@@ -33,9 +34,9 @@ export function sqsConsumer<C extends EventContract>(
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     let log: Logger = logger.createChild({ persistentKeys: { messageId: record.messageId } });
-    let event: ParsedEvent<C> | undefined;
+    let event: SubscribedEvent<S> | undefined;
     try {
-      const parsed = parseEvent(contracts, parseJson(record.body));
+      const parsed = subscription.parse(parseJson(record.body)) as SubscribedEvent<S>;
       event = parsed;
       log = log.createChild({
         persistentKeys: { correlationId: parsed.metadata.correlationId, eventId: parsed.id, detailType: parsed.contract.detailType },

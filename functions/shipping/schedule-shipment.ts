@@ -1,7 +1,8 @@
-import { PaymentAuthorized, ShipmentScheduled } from '../events';
+import { ShipmentScheduled } from '../events';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { SCHEDULE_SHIPMENT } from './subscriptions';
 
 const { tableName, ledger } = serviceRuntime({ publishes: true });
 
@@ -18,7 +19,7 @@ export function planShipment(orderId: string, amount: number, paidAt: string) {
 }
 
 /** PaymentAuthorized -> a shipment is scheduled -> ShipmentScheduled. */
-export const handler = sqsConsumer([PaymentAuthorized], async (event, log) => {
+export const handler = sqsConsumer(SCHEDULE_SHIPMENT, async (event, log) => {
   const { orderId, amount } = event.data;
   const plan = planShipment(orderId, amount, event.time);
   const result = await ledger.apply(

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { OrderPlaced, PaymentDeclined } from '../../functions/events';
+import { RELEASE_STOCK, RESERVE_STOCK } from '../../functions/inventory/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
 import { ServiceStack, type ServiceStackProps } from './service-stack';
 
@@ -15,12 +15,12 @@ export class InventoryStack extends ServiceStack {
     this.reserveStock = this.hop('ReserveStock', 'inventory/reserve-stock', {
       ...common,
       description: 'OrderPlaced -> all items reserved at once -> StockReserved | StockRejected',
-      eventPattern: OrderPlaced.pattern,
+      subscription: RESERVE_STOCK,
     });
     this.releaseStock = this.hop('ReleaseStock', 'inventory/release-stock', {
       ...common,
       description: 'PaymentDeclined -> reservation released (compensation) -> StockReleased',
-      eventPattern: PaymentDeclined.pattern,
+      subscription: RELEASE_STOCK,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { CUSTOMER_VISIBLE_STATUSES, OrderStatusChanged } from '../../functions/events';
+import { SEND_NOTIFICATION } from '../../functions/notifications/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
 import { ServiceStack, type ServiceStackProps } from './service-stack';
 
@@ -16,7 +16,7 @@ export class NotificationsStack extends ServiceStack {
       tables: { TABLE_NAME: { table } },
       description: 'OrderStatusChanged (customer-visible) -> notification',
       // Internal statuses never reach the function: filtered by the rule, not paid for as invocations.
-      eventPattern: { ...OrderStatusChanged.pattern, detail: { data: { to: [...CUSTOMER_VISIBLE_STATUSES] } } },
+      subscription: SEND_NOTIFICATION,
     });
     const tableId = this.getLogicalId(table.node.defaultChild as CfnTable);
     Validations.of(this.sendNotification.function.role!).acknowledge({

@@ -1,6 +1,5 @@
 import type { Construct } from 'constructs';
-import { OrderPlaced, patternFor } from '../../functions/events';
-import { STATUS_EVENTS } from '../../functions/orders/status-events';
+import { RECORD_ORDER, UPDATE_ORDER_STATUS } from '../../functions/orders/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
 import { ServiceStack, type ServiceStackProps } from './service-stack';
 
@@ -16,12 +15,12 @@ export class OrdersStack extends ServiceStack {
     this.recordOrder = this.hop('RecordOrder', 'orders/record-order', {
       ...common,
       description: 'OrderPlaced -> order recorded as PLACED',
-      eventPattern: OrderPlaced.pattern,
+      subscription: RECORD_ORDER,
     });
     this.updateOrderStatus = this.hop('UpdateOrderStatus', 'orders/update-order-status', {
       ...common,
       description: 'Saga status events -> order status moves forward only',
-      eventPattern: patternFor(...STATUS_EVENTS),
+      subscription: UPDATE_ORDER_STATUS,
     });
   }
 }

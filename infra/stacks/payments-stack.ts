@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { StockReserved } from '../../functions/events';
+import { AUTHORIZE_PAYMENT } from '../../functions/payments/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
 import { ServiceStack, type ServiceStackProps } from './service-stack';
 
@@ -20,7 +20,7 @@ export class PaymentsStack extends ServiceStack {
       publishesTo: this.domainBus,
       environment: { CREDIT_LIMIT: String(props.creditLimit ?? 5000) },
       description: 'StockReserved -> PaymentAuthorized | PaymentDeclined',
-      eventPattern: StockReserved.pattern,
+      subscription: AUTHORIZE_PAYMENT,
     });
   }
 }

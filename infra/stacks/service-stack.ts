@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
+import type { Subscription } from '../../functions/events/subscription';
 import { ServiceTable, type ServiceTableProps } from '../constructs/service-table';
 import { QueuedEventHandler, type QueuedEventHandlerProps } from '../constructs/queued-event-handler';
 import { outputHop, outputTable } from './outputs';
@@ -20,6 +21,20 @@ export interface ServiceStackProps extends StackProps {
 }
 
 export type HopTuning = Pick<QueuedEventHandlerProps, 'batchSize' | 'maxBatchingWindow'>;
+
+export interface HopProps extends Omit<QueuedEventHandlerProps, 'eventBus' | 'entry' | 'eventPattern'> {
+  /** What the handler consumes: the rule's pattern comes from it, as the handler's validation does. */
+  readonly subscription: Subscription;
+}
+
+/**
+ * A subscription's pattern as the CDK takes it. The CDK renders an event pattern unchanged (it only
+ * renames `detailType`), so the template's pattern is the subscription's JSON; the cast only admits
+ * the `{ prefix }` matchers that `events.EventPattern` types as tokens.
+ */
+export function rulePattern(subscription: Subscription): events.EventPattern {
+  return JSON.parse(JSON.stringify(subscription.pattern)) as events.EventPattern;
+}
 
 const FUNCTIONS_DIR = path.join(__dirname, '..', '..', 'functions');
 
@@ -44,10 +59,11 @@ export abstract class ServiceStack extends Stack {
   }
 
   /** A hop on the domain bus running `functions/<handler>.ts`, with `<name>...` outputs. */
-  protected hop(name: string, handler: string, props: Omit<QueuedEventHandlerProps, 'eventBus' | 'entry'>): QueuedEventHandler {
+  protected hop(name: string, handler: string, { subscription, ...props }: HopProps): QueuedEventHandler {
     const hop = new QueuedEventHandler(this, name, {
       eventBus: this.domainBus,
       entry: path.join(FUNCTIONS_DIR, `${handler}.ts`),
+      eventPattern: rulePattern(subscription),
       logRemovalPolicy: this.stage.removalPolicy,
       ...props,
       ...this.hopTuning,

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { PaymentAuthorized } from '../../functions/events';
+import { SCHEDULE_SHIPMENT } from '../../functions/shipping/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
 import { ServiceStack, type ServiceStackProps } from './service-stack';
 
@@ -14,7 +14,7 @@ export class ShippingStack extends ServiceStack {
       tables: { TABLE_NAME: { table } },
       publishesTo: this.domainBus,
       description: 'PaymentAuthorized -> ShipmentScheduled',
-      eventPattern: PaymentAuthorized.pattern,
+      subscription: SCHEDULE_SHIPMENT,
     });
   }
 }
