@@ -19,6 +19,7 @@ import { Gateway, type GatewayService, type RawGatewayService } from './gateway/
 import { EventSourceMappings } from './lambda/event-source-mappings';
 import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
+import { LogsService } from './logs/logs-service';
 import { xrayTraceHeader } from './lambda/trace-header';
 import { S3Api } from './s3/s3-api';
 import { S3Service } from './s3/s3-service';
@@ -72,6 +73,8 @@ export interface LocalCloud {
   readonly s3: S3Service;
   /** STS: the caller's identity and the temporary credentials of assumed roles. */
   readonly sts: StsService;
+  /** CloudWatch Logs: every function's output (its log group, one stream per sandbox), bounded in memory. */
+  readonly logs: LogsService;
   /** SSM Parameter Store; `ssm.parameters` is the store CloudFormation reads and writes in process. */
   readonly ssm: SsmService;
   /** CloudFormation's API (the CDK CLI deploys through it) and the stack engine under it. */
@@ -123,6 +126,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // The settler is told of every change of state; it exists once Lambda does.
   let settler: Settler | undefined;
   const changed = () => settler?.changed();
+  const logs = new LogsService({ region, accountId, now: () => clock.now() });
   const lambda = new LambdaService({
     clock,
     region,
@@ -162,6 +166,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     },
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
+    onLogRecord: (record) => logs.write(record.logGroup, record.logStream, [{ timestamp: record.timestamp, message: record.line }]),
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
   const sts = new StsService({ accountId });
@@ -216,6 +221,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       assets: s3Assets((bucket, key) => s3.getObject(bucket, key), stackCode),
       ssm: ssm.parameters,
       s3,
+      logs,
       changed,
     });
     cloudFormation = new CloudFormationApi({ engine: stackEngine, clock, region, accountId, readTemplateUrl: templateUrlReader(s3), changed, log });
@@ -223,6 +229,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
       { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input, headers) => sqs.handle(op, input, headers) },
       ssm,
+      logs,
       ...(dynamodb === undefined
         ? []
         : [
@@ -290,6 +297,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       s3,
       sts,
       ssm,
+      logs,
       cloudFormation,
       stackEngine,
       mappings,

@@ -6,7 +6,7 @@ import { NEEDS_REPLACEMENT, type ProviderContext, type ResourceProvider } from '
  * read from them, and nothing else happens. Listed here so a deployment can say what it only accepted.
  */
 export const ACCEPTED_TYPES: readonly string[] = [
-  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile', 'AWS::Logs::LogGroup', 'AWS::Logs::MetricFilter',
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::InstanceProfile', 'AWS::Logs::MetricFilter',
   'AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm', 'AWS::CloudWatch::Dashboard', 'AWS::SQS::QueuePolicy', 'AWS::Lambda::Permission',
   'AWS::CDK::Metadata', 'AWS::Events::EventBusPolicy', 'AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::SNS::TopicPolicy',
   // The CDK bootstrap's (its bucket and version parameter have providers: s3/, ssm/).
@@ -32,7 +32,6 @@ export function acceptedProvider(type: string): ResourceProvider {
 const NAME_PROPERTIES: Record<string, string> = {
   'AWS::IAM::Role': 'RoleName',
   'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
-  'AWS::Logs::LogGroup': 'LogGroupName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
   'AWS::KMS::Alias': 'AliasName',
   'AWS::ECR::Repository': 'RepositoryName',
@@ -56,8 +55,6 @@ function attributesOf(type: string, id: string, properties: Readonly<Record<stri
       return { Arn: `arn:aws:ecr:${region}:${accountId}:repository/${id}`, RepositoryUri: `${accountId}.dkr.ecr.${region}.amazonaws.com/${id}` };
     case 'AWS::KMS::Key':
       return { Arn: `arn:aws:kms:${region}:${accountId}:key/${id}`, KeyId: id };
-    case 'AWS::Logs::LogGroup':
-      return { Arn: `arn:aws:logs:${region}:${accountId}:log-group:${id}:*` };
     default:
       return { Arn: `arn:aws:${service}:${region}:${accountId}:${id}` };
   }

@@ -71,6 +71,15 @@ export interface BucketStore {
   hasBucket(name: string): boolean;
 }
 
+/** CloudWatch Logs' groups, as `AWS::Logs::LogGroup` uses them (`LogsService`). */
+export interface LogGroupStore {
+  hasLogGroup(name: string): boolean;
+  /** Throws AWS's error (a bad name, a retention AWS does not offer). */
+  createLogGroup(name: string, retentionInDays?: number): void;
+  setRetention(name: string, retentionInDays: number | undefined): void;
+  deleteLogGroup(name: string): void;
+}
+
 /** The services providers act on; fixed for the life of an engine. */
 export interface ProviderServices {
   readonly clock: Clock;
@@ -90,6 +99,8 @@ export interface ProviderServices {
   readonly ssm?: ParameterStore;
   /** S3 buckets; without it, `AWS::S3::Bucket` is only recorded. */
   readonly s3?: BucketStore;
+  /** CloudWatch Logs; without it, `AWS::Logs::LogGroup` is only recorded. */
+  readonly logs?: LogGroupStore;
   /** Called when something settling watches changes. */
   readonly changed: () => void;
 }

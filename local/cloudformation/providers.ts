@@ -4,6 +4,7 @@ import { eventBusProvider } from '../eventbridge/bus.provider';
 import { ruleProvider } from '../eventbridge/rule.provider';
 import { eventSourceMappingProvider } from '../lambda/event-source-mapping.provider';
 import { functionProvider } from '../lambda/function.provider';
+import { logGroupProvider } from '../logs/log-group.provider';
 import { bucketProvider } from '../s3/bucket.provider';
 import { queueProvider } from '../sqs/queue.provider';
 import { parameterProvider } from '../ssm/parameter.provider';
@@ -24,4 +25,5 @@ export const PROVIDERS: readonly ResourceProvider[] = [
   globalTableProvider,
   bucketProvider,
   parameterProvider,
+  logGroupProvider,
 ];

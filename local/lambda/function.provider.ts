@@ -32,7 +32,10 @@ async function sandboxConfig(name: string, properties: Properties, ctx: Provider
   const code = (properties['Code'] ?? {}) as FunctionCodeLocation;
   const assetDirectory = await ctx.assets(code, name);
   const variables = ((properties['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  // Lambda writes to the group LoggingConfig names (the CDK's `logGroup` prop), else /aws/lambda/<name>.
+  const logGroup = (properties['LoggingConfig'] as { LogGroup?: unknown } | undefined)?.LogGroup;
   return {
+    ...(typeof logGroup === 'string' && logGroup !== '' ? { logGroup } : {}),
     functionName: name,
     assetDirectory,
     handler: String(properties['Handler'] ?? 'index.handler'),

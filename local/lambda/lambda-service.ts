@@ -79,6 +79,11 @@ export interface LambdaServiceOptions {
   readonly region: string;
   readonly accountId: string;
   readonly onLog?: (functionName: string, line: string) => void;
+  /**
+   * Receives every line of a function's log stream, as Lambda writes it to CloudWatch Logs: the
+   * handler's lines and Lambda's START / END / REPORT, with the group, the sandbox's stream and the cloud's time.
+   */
+  readonly onLogRecord?: (record: FunctionLogRecord) => void;
   readonly fault?: InvokeFault;
   /** Called when an invocation starts or ends (settling listens). */
   readonly changed?: () => void;
@@ -99,6 +104,15 @@ export interface InvocationRecord {
   readonly requestPayload: unknown;
   readonly responseContext: { readonly statusCode: 200; readonly executedVersion: '$LATEST'; readonly functionError?: 'Unhandled' };
   readonly responsePayload?: unknown;
+}
+
+/** One line of a function's log stream. */
+export interface FunctionLogRecord {
+  readonly functionName: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly timestamp: number;
+  readonly line: string;
 }
 
 /**
@@ -254,7 +268,16 @@ export class LambdaService {
   }
 
   private spawn(fn: LocalFunction): Sandbox {
-    const sandbox = new Sandbox({ ...fn.config, onLog: (line) => this.options.onLog?.(fn.name, line) });
+    const record = (line: string) =>
+      this.options.onLogRecord?.({ functionName: fn.name, logGroup: sandbox.config.logGroup ?? `/aws/lambda/${fn.name}`, logStream: sandbox.logStreamName, timestamp: this.options.clock.now(), line });
+    const sandbox: Sandbox = new Sandbox({
+      ...fn.config,
+      onLog: (line) => {
+        this.options.onLog?.(fn.name, line);
+        record(line);
+      },
+      onPlatformLog: record,
+    });
     fn.sandboxes.push(sandbox);
     return sandbox;
   }

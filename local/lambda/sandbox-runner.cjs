@@ -127,7 +127,8 @@ process.on('message', (message) => {
     // After everything the handler printed: the parent waits for this marker on both streams.
     process.stdout.write(`${END_OF_OUTPUT}${requestId}\n`);
     process.stderr.write(`${END_OF_OUTPUT}${requestId}\n`);
-    process.send({ requestId, durationMs, ...body });
+    // The environment's peak memory, for Lambda's REPORT line (Max Memory Used).
+    process.send({ requestId, durationMs, maxRssKb: process.resourceUsage().maxRSS, ...body });
   };
   // Fault injection midway: at the handler's n-th HTTP request, or when it finishes if it makes fewer.
   midway = fault !== null && typeof fault === 'object' ? { ...fault, deadline, requests: 0 } : undefined;

@@ -19,6 +19,10 @@ export interface SandboxConfig {
   readonly endpoint?: string;
   /** Receives each line the handler prints. */
   readonly onLog?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Receives Lambda's own lines of each invocation (START, END, REPORT), as Lambda writes them to the function's log stream. */
+  readonly onPlatformLog?: (line: string) => void;
+  /** The function's log group (`LoggingConfig.LogGroup`). @default `/aws/lambda/<function name>` */
+  readonly logGroup?: string;
 }
 
 /**
@@ -49,13 +53,13 @@ export interface InvokeOutcome {
 type Message =
   | { type: 'ready'; initMs: number }
   | { type: 'init-error' | 'crash'; error: NonNullable<InvokeOutcome['error']> }
-  | { type: 'result'; requestId: string; result: unknown; durationMs: number }
-  | { type: 'error'; requestId: string; error: NonNullable<InvokeOutcome['error']>; durationMs: number };
+  | { type: 'result'; requestId: string; result: unknown; durationMs: number; maxRssKb?: number }
+  | { type: 'error'; requestId: string; error: NonNullable<InvokeOutcome['error']>; durationMs: number; maxRssKb?: number };
 
 const RUNNER = path.join(__dirname, 'sandbox-runner.cjs');
 
 /** The environment Lambda gives a function, plus the template's variables and the local endpoint. */
-export function lambdaEnvironment(config: SandboxConfig): Record<string, string> {
+export function lambdaEnvironment(config: SandboxConfig, logStreamName = newLogStreamName(Date.now())): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
     TZ: ':UTC',
@@ -66,8 +70,8 @@ export function lambdaEnvironment(config: SandboxConfig): Record<string, string>
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(config.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_TIMEOUT: String(config.timeoutSeconds),
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${config.functionName}`,
-    AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: config.logGroup ?? `/aws/lambda/${config.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
     AWS_EXECUTION_ENV: `AWS_Lambda_${config.runtime}`,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     LAMBDA_TASK_ROOT: config.assetDirectory,
@@ -81,6 +85,11 @@ export function lambdaEnvironment(config: SandboxConfig): Record<string, string>
   };
   // NODE_OPTIONS of the template (--enable-source-maps) applies; the parent's (e.g. a debugger) does not.
   return env;
+}
+
+/** A log stream name as Lambda gives each execution environment: `YYYY/MM/DD/[$LATEST]<32 hex>`. */
+export function newLogStreamName(now: number): string {
+  return `${new Date(now).toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
 }
 
 /**
@@ -97,7 +106,12 @@ export class Sandbox {
   /** Told when the running invocation's output has ended on a stream. */
   private outputEnded: ((requestId: string, stream: 'stdout' | 'stderr') => void) | undefined;
 
-  constructor(readonly config: SandboxConfig) {}
+  /** Its log stream in the function's log group, one per environment as Lambda names them. */
+  readonly logStreamName: string;
+
+  constructor(readonly config: SandboxConfig) {
+    this.logStreamName = newLogStreamName(Date.now());
+  }
 
   get isBusy(): boolean {
     return this.busy;
@@ -123,7 +137,11 @@ export class Sandbox {
         this.stop();
         return { ok: false, error: error as NonNullable<InvokeOutcome['error']>, durationMs: Date.now() - started, coldStart };
       }
-      const outcome = await this.run(event, deadline, options.fault, options.clockOffsetMs ?? 0);
+      const requestId = randomUUID();
+      this.config.onPlatformLog?.(`START RequestId: ${requestId} Version: $LATEST`);
+      const { maxRssKb, ...outcome } = await this.run(requestId, event, deadline, options.fault, options.clockOffsetMs ?? 0);
+      this.config.onPlatformLog?.(`END RequestId: ${requestId}`);
+      this.config.onPlatformLog?.(reportLine(requestId, { durationMs: outcome.durationMs, ...(maxRssKb === undefined ? {} : { maxRssKb }) }, this.config.memoryMb, coldStart ? initMs : undefined));
       return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
@@ -155,7 +173,7 @@ export class Sandbox {
     if (!hasCode) this.config.onLog?.(`local cloud: the code folder of ${this.config.functionName} does not exist: ${this.config.assetDirectory}`, 'stderr');
     // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
     const cwd = hasCode ? this.config.assetDirectory : path.dirname(RUNNER);
-    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv: [] });
+    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config, this.logStreamName), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv: [] });
     this.child = child;
     forwardLines(child, (line, stream) => {
       // The runner ends each invocation's output on both streams with a marker (see run()).
@@ -178,12 +196,11 @@ export class Sandbox {
     return this.ready;
   }
 
-  private run(event: unknown, deadline: number, fault: SandboxFault | undefined, clockOffsetMs: number): Promise<Omit<InvokeOutcome, 'coldStart'>> {
+  private run(requestId: string, event: unknown, deadline: number, fault: SandboxFault | undefined, clockOffsetMs: number): Promise<Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }> {
     const child = this.child!;
-    const requestId = randomUUID();
     const started = Date.now();
     return new Promise((resolve) => {
-      const done = (outcome: Omit<InvokeOutcome, 'coldStart'>, kill: boolean) => {
+      const done = (outcome: Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }, kill: boolean) => {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
@@ -193,7 +210,7 @@ export class Sandbox {
       };
       // The answer comes over IPC, the logs over the pipes: an answer is final once both streams have
       // passed the runner's end marker, so no line the handler printed arrives after its invocation.
-      let answered: Omit<InvokeOutcome, 'coldStart'> | undefined;
+      let answered: (Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }) | undefined;
       const ended = new Set<string>();
       const doneWhenOutputEnded = () => {
         if (answered !== undefined && ended.size === 2) done(answered, false);
@@ -203,13 +220,14 @@ export class Sandbox {
         ended.add(stream);
         doneWhenOutputEnded();
       };
-      const answer = (outcome: Omit<InvokeOutcome, 'coldStart'>) => {
+      const answer = (outcome: Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }) => {
         answered = outcome;
         doneWhenOutputEnded();
       };
       const onMessage = (message: Message) => {
-        if (message.type === 'result' && message.requestId === requestId) answer({ ok: true, result: message.result, durationMs: message.durationMs });
-        else if (message.type === 'error' && message.requestId === requestId) answer({ ok: false, error: message.error, durationMs: message.durationMs });
+        const memory = message.type === 'result' || message.type === 'error' ? (message.maxRssKb === undefined ? {} : { maxRssKb: message.maxRssKb }) : {};
+        if (message.type === 'result' && message.requestId === requestId) answer({ ok: true, result: message.result, durationMs: message.durationMs, ...memory });
+        else if (message.type === 'error' && message.requestId === requestId) answer({ ok: false, error: message.error, durationMs: message.durationMs, ...memory });
         else if (message.type === 'crash') done({ ok: false, error: { ...message.error, errorType: `Runtime.${message.error.errorType}` }, durationMs: Date.now() - started }, true);
       };
       const onExit = (code: number | null, signal: string | null) =>
@@ -224,6 +242,22 @@ export class Sandbox {
       child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault, clockOffsetMs });
     });
   }
+}
+
+/**
+ * Lambda's REPORT line (tab-separated, as Lambda writes it): duration, billed duration (rounded up to
+ * the millisecond), memory size, the environment's peak memory, and the init duration of a cold start.
+ */
+function reportLine(requestId: string, outcome: { durationMs: number; maxRssKb?: number }, memoryMb: number, initMs: number | undefined): string {
+  const parts = [
+    `REPORT RequestId: ${requestId}`,
+    `Duration: ${outcome.durationMs.toFixed(2)} ms`,
+    `Billed Duration: ${Math.max(1, Math.ceil(outcome.durationMs + (initMs ?? 0)))} ms`,
+    `Memory Size: ${memoryMb} MB`,
+    `Max Memory Used: ${outcome.maxRssKb === undefined ? 0 : Math.ceil(outcome.maxRssKb / 1024)} MB`,
+    ...(initMs === undefined ? [] : [`Init Duration: ${initMs.toFixed(2)} ms`]),
+  ];
+  return `${parts.join('\t')}\t`;
 }
 
 /** The line the runner prints on stdout and stderr after an invocation's output (with its request id). */

@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,7 +12,7 @@ import { runCase, type CaseEnvironment } from './run-case';
  * Runs every case of `cases/<service>/` through the AWS SDK against one local cloud (services only,
  * on a clock that moves when a case says so), one test per case, titled by its file and name.
  */
-export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda' | 's3'): void {
+export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda' | 's3' | 'logs'): void {
   let cloud: LocalCloud;
   let env: CaseEnvironment;
 
@@ -20,7 +21,7 @@ export function describeConformance(service: 'sqs' | 'eventbridge' | 'lambda' | 
     cloud = await startLocalCloud({ port: 0, clock, dynamodb: false });
     const config = { endpoint: cloud.endpoint, region: cloud.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 };
     env = {
-      clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config), s3: new S3Client({ ...config, forcePathStyle: true }) },
+      clients: { sqs: new SQSClient(config), events: new EventBridgeClient(config), lambda: new LambdaClient(config), s3: new S3Client({ ...config, forcePathStyle: true }), logs: new CloudWatchLogsClient(config) },
       clock,
       globals: { region: cloud.region, account: cloud.accountId, endpoint: cloud.endpoint },
       // A handler running, a poller between receive and delete, or a request being served (a long poll

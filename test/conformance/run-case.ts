@@ -1,3 +1,4 @@
+import * as logs from '@aws-sdk/client-cloudwatch-logs';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as s3 from '@aws-sdk/client-s3';
@@ -10,7 +11,7 @@ import { mismatch } from './matches';
 
 /** The SDK clients a case's steps call, and the cloud's clock (a ManualClock, so time moves on demand). */
 export interface CaseEnvironment {
-  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient; readonly s3: s3.S3Client };
+  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient; readonly s3: s3.S3Client; readonly logs: logs.CloudWatchLogsClient };
   readonly clock: ManualClock;
   /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`; `${now}` is the cloud's clock (ms) at each step. */
   readonly globals: Readonly<Record<string, unknown>>;
@@ -22,7 +23,7 @@ export interface CaseEnvironment {
   readonly busy?: () => boolean;
 }
 
-const MODULES = { sqs, events: eventbridge, lambda, s3 } as const;
+const MODULES = { sqs, events: eventbridge, lambda, s3, logs } as const;
 const MAX_UNTIL_TRIES = 50;
 /** How long a call may take before the clock starts jumping to its next timers (a long poll's end, a delay). */
 const FIRST_WARP_AFTER_MS = 50;
