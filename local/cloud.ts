@@ -13,7 +13,8 @@ import type { DeliveryFault } from './eventbridge/delivery';
 import { DeliveryError } from './eventbridge/delivery';
 import { EventBridgeService } from './eventbridge/eventbridge-service';
 import { CapacityMeter } from './dynamodb/capacity-meter';
-import { dynamoDbProxy } from './dynamodb/dynamodb-proxy';
+import { dynamoDbProxy, dynamoDbStreamsProxy } from './dynamodb/dynamodb-proxy';
+import { StreamReader } from './dynamodb/stream-reader';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/dynamodb-local';
 import { Gateway, type GatewayService, type RawGatewayService } from './gateway/server';
 import { EventSourceMappings } from './lambda/event-source-mappings';
@@ -183,6 +184,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     eventBridge,
     lambda,
     mappings: () => mappings.runtimes(),
+    streamPollers: () => mappings.streamRuntimes(),
     requestsInFlight: () => gateway?.inFlight ?? 0,
     stackOperations: () => (stackEngine?.inProgress ?? 0) + (cloudFormation?.pending() ?? 0),
   });
@@ -201,6 +203,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     if (options.dynamodb ?? options.app !== undefined) {
       dynamodb = await startDynamoDbLocal();
       cleanup.push(() => dynamodb?.stop());
+      // Stream mappings send a failed batch's record to their on-failure queue, as Lambda does (traced).
+      mappings.useStreams({
+        reader: new StreamReader(dynamodb.endpoint),
+        sendFailure: (arn, record) => {
+          try {
+            sqs.findByArn(arn)?.send({ body: JSON.stringify(record), traceHeader: xrayTraceHeader(clock.now()) });
+          } catch {
+            // A queue that refuses it (a FIFO queue): the record is lost.
+          }
+        },
+      });
     }
     const stackDynamoDb = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     cleanup.push(() => stackDynamoDb?.destroy());
@@ -233,7 +246,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(dynamodb === undefined
         ? []
         : [
+            dynamoDbStreamsProxy(dynamodb),
             dynamoDbProxy(dynamodb, {
+              onWritten: () => mappings.streamWritten(),
               ...(dynamodbMeter === undefined ? {} : { meter: dynamodbMeter }),
               ...(faults === undefined
                 ? {}

@@ -35,6 +35,8 @@ export interface SettleSources {
   readonly eventBridge: EventBridgeService;
   readonly lambda?: LambdaService;
   readonly mappings: () => readonly SqsEventSourceMapping[];
+  /** DynamoDB stream pollers: work while records may be waiting or a batch is under way. @default none */
+  readonly streamPollers?: () => ReadonlyArray<{ readonly pending: boolean; readonly collecting: number }>;
   readonly requestsInFlight: () => number;
   /** CloudFormation stack operations under way (the engine's, and change sets being planned). @default none */
   readonly stackOperations?: () => number;
@@ -64,12 +66,13 @@ export class Settler {
       .filter((q) => !q.deleted)
       .map((q) => ({ name: q.name, visible: q.approximate.ready, inFlight: q.approximate.inflight, delayed: q.approximate.delayed }))
       .filter((q) => q.visible + q.inFlight + q.delayed > 0);
+    const streams = this.sources.streamPollers?.() ?? [];
     return {
       queues,
       invocations: this.sources.lambda?.metrics.running ?? 0,
       asyncInvocations: this.sources.lambda?.metrics.asyncPending ?? 0,
-      pollersBusy: this.sources.mappings().reduce((sum, m) => sum + m.busy, 0),
-      pollersCollecting: this.sources.mappings().reduce((sum, m) => sum + m.collecting, 0),
+      pollersBusy: this.sources.mappings().reduce((sum, m) => sum + m.busy, 0) + streams.filter((s) => s.pending).length,
+      pollersCollecting: this.sources.mappings().reduce((sum, m) => sum + m.collecting, 0) + streams.reduce((sum, s) => sum + (s.pending ? s.collecting : 0), 0),
       deliveries: this.sources.eventBridge.deliveries.pending,
       moveTasks: this.sources.sqs.moveTasks.active,
       replays: this.sources.eventBridge.archives.active,

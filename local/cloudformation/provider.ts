@@ -52,7 +52,7 @@ export interface FunctionCodeLocation {
 
 /** Lambda's event source mapping control plane, as the provider uses it (`EventSourceMappings`). */
 export interface MappingControl {
-  create(input: Record<string, unknown>): Record<string, unknown>;
+  create(input: Record<string, unknown>): Record<string, unknown> | Promise<Record<string, unknown>>;
   update(uuid: string, input: Record<string, unknown>): Record<string, unknown>;
   delete(uuid: string): Record<string, unknown>;
 }

@@ -10,7 +10,38 @@ import type { DynamoDbLocal } from './dynamodb-local';
 /** Fault injection for one request: throttle it, or cancel a transaction with a conflict. */
 export type DynamoFault = (operation: string) => 'throttle' | 'conflict' | undefined;
 
-export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; fault?: DynamoFault; meter?: CapacityMeter } = {}): RawGatewayService {
+/** The operations that change items, and so may add records to a table's stream. */
+export const WRITE_OPERATIONS: ReadonlySet<string> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction']);
+
+/**
+ * Forwards DynamoDB Streams requests (`X-Amz-Target: DynamoDBStreams_20120810.*`: ListStreams,
+ * DescribeStream, GetShardIterator, GetRecords) to DynamoDB Local, which serves the Streams API.
+ * The SDK's streams client signs them for service `dynamodb`, on the same endpoint.
+ */
+export function dynamoDbStreamsProxy(dynamo: DynamoDbLocal): RawGatewayService {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  return {
+    targetPrefix: 'DynamoDBStreams_20120810',
+    name: 'dynamodb',
+    proxy(request, body, response) {
+      const upstream = http.request(
+        { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': body.length }, agent },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', (error) => unreachable(response, error));
+      upstream.end(body);
+    },
+  };
+}
+
+/**
+ * `onWritten` is told when DynamoDB Local has answered a write (whatever the outcome), so stream
+ * pollers read the records it may have added.
+ */
+export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; onWritten?: () => void; fault?: DynamoFault; meter?: CapacityMeter } = {}): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   return {
     targetPrefix: 'DynamoDB_20120810',
@@ -26,6 +57,7 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
       const upstream = http.request(
         { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': sent.length }, agent },
         (answer) => {
+          if (options.onWritten !== undefined && WRITE_OPERATIONS.has(operation)) answer.once('end', options.onWritten);
           if (metered === undefined) {
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(response);
@@ -42,10 +74,7 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
       );
       upstream.on('error', (error) => {
         metered?.answer(500, {}, Buffer.from('{}')); // the request is over for the meter too
-        if (response.headersSent) return response.destroy();
-        const text = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `DynamoDB Local is not reachable: ${error.message}` });
-        response.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text) });
-        response.end(text);
+        unreachable(response, error);
       });
       upstream.end(sent);
     },
@@ -108,5 +137,16 @@ function injectFault(fault: 'throttle' | 'conflict', operation: string, body: Bu
   }
   const text = JSON.stringify(answer);
   response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': 'injected-fault' });
+  response.end(text);
+}
+
+/** Answers as DynamoDB does with an internal error when DynamoDB Local cannot be reached. */
+function unreachable(response: http.ServerResponse, error: Error): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const text = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: `DynamoDB Local is not reachable: ${error.message}` });
+  response.writeHead(500, { 'Content-Type': 'application/x-amz-json-1.0', 'Content-Length': Buffer.byteLength(text) });
   response.end(text);
 }

@@ -5,7 +5,7 @@ import { ResourceProviderError, type Properties, type ProviderContext, type Reso
 /**
  * `AWS::DynamoDB::Table` (and `GlobalTable`, one region): a table in DynamoDB Local; Ref is its name.
  * A new name or key schema is a new table; other changes keep the table and its items: global
- * secondary indexes added or removed, billing mode, time to live (other settings are recorded only).
+ * secondary indexes added or removed, billing mode, time to live, the stream (other settings are recorded only).
  */
 export const tableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::Table', ['ImportSourceSpecification', 'TableName', 'KeySchema']);
 export const globalTableProvider: ResourceProvider = tableProviderFor('AWS::DynamoDB::GlobalTable', ['TableName', 'KeySchema', 'LocalSecondaryIndexes']);
@@ -19,12 +19,13 @@ function tableProviderFor(type: string, replaceOn: readonly string[]): ResourceP
       const client = clientOf(ctx);
       await createTable(client, name, properties);
       await applyTtl(client, name, undefined, properties);
-      return resourceOf(name, ctx);
+      return resourceOf(name, ctx, await streamLabel(client, name));
     },
     async update(physicalId, previous, next, ctx) {
       await applyIndexes(clientOf(ctx), physicalId, previous, next);
       await applyTtl(clientOf(ctx), physicalId, previous, next);
-      return resourceOf(physicalId, ctx);
+      await applyStream(clientOf(ctx), physicalId, previous, next);
+      return resourceOf(physicalId, ctx, await streamLabel(clientOf(ctx), physicalId));
     },
     async delete(physicalId, _properties, ctx) {
       try {
@@ -41,9 +42,41 @@ function clientOf(ctx: ProviderContext): DynamoDBClient {
   return ctx.dynamodb;
 }
 
-function resourceOf(name: string, ctx: ProviderContext) {
+/** Ref is the name; `StreamArn` (when the table has a stream) names it in the cloud's region and account. */
+function resourceOf(name: string, ctx: ProviderContext, label: string | undefined) {
   const arn = `arn:aws:dynamodb:${ctx.region}:${ctx.accountId}:table/${name}`;
-  return { physicalId: name, attributes: { Arn: arn, StreamArn: `${arn}/stream/local` } };
+  return { physicalId: name, attributes: { Arn: arn, ...(label === undefined ? {} : { StreamArn: `${arn}/stream/${label}` }) } };
+}
+
+/** The label of the table's stream while it has one enabled. */
+async function streamLabel(client: DynamoDBClient, name: string): Promise<string | undefined> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  return Table?.StreamSpecification?.StreamEnabled === true ? Table.LatestStreamLabel : undefined;
+}
+
+type StreamSpec = { StreamViewType?: string } | undefined;
+
+/** StreamSpecification: its view type, or none (a table without a stream). */
+function streamOf(properties: Properties): string | undefined {
+  return (properties['StreamSpecification'] as StreamSpec)?.StreamViewType;
+}
+
+/**
+ * Turns the stream on or off, or changes its view type (DynamoDB takes that as off, then on: a new
+ * stream with a new label and ARN, as CloudFormation reports it).
+ */
+async function applyStream(client: DynamoDBClient, name: string, previous: Properties, next: Properties): Promise<void> {
+  const before = streamOf(previous);
+  const after = streamOf(next);
+  if (before === after) return;
+  if (before !== undefined) {
+    await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: false } }));
+    await untilActive(client, name);
+  }
+  if (after !== undefined) {
+    await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: after as never } }));
+    await untilActive(client, name);
+  }
 }
 
 async function createTable(client: DynamoDBClient, name: string, props: Properties): Promise<void> {
@@ -65,6 +98,7 @@ async function createTable(client: DynamoDBClient, name: string, props: Properti
       ...throughput(props['ProvisionedThroughput']),
       ...(gsis && gsis.length > 0 ? { GlobalSecondaryIndexes: gsis } : {}),
       ...(lsis && lsis.length > 0 ? { LocalSecondaryIndexes: lsis } : {}),
+      ...(streamOf(props) === undefined ? {} : { StreamSpecification: { StreamEnabled: true, StreamViewType: streamOf(props) as never } }),
     }),
   );
 }

@@ -6,6 +6,9 @@ import { SqsEventSourceMapping } from './event-source-mapping';
 import { parseFunctionName } from './function-name';
 import { LambdaErrors } from './lambda-errors';
 import type { LambdaService, LocalFunction } from './lambda-service';
+import type { StreamReader } from '../dynamodb/stream-reader';
+import { StreamEventSourceMapping, type StreamFailureRecord } from './stream-event-source-mapping';
+import { isStreamArn, startingPosition, STREAM_DEFAULTS, streamSettings, type StreamSettings } from './stream-mapping-settings';
 
 /** What the local cloud runs at most per mapping (each poller holds a sandbox). */
 const LOCAL_POLLER_CAP = 10;
@@ -26,6 +29,21 @@ interface MappingRecord {
 
 type Input = Record<string, unknown>;
 
+interface StreamMappingRecord {
+  readonly runtime: StreamEventSourceMapping;
+  functionArn: string;
+  lastModified: number;
+  functionResponseTypes: string[];
+  settings: StreamSettings;
+  filterCriteria?: { Filters: Array<{ Pattern: string }> };
+}
+
+/** What stream mappings need once DynamoDB Local runs: its streams, and where failed batches go. */
+export interface StreamSupport {
+  readonly reader: StreamReader;
+  readonly sendFailure: (destinationArn: string, record: StreamFailureRecord) => void;
+}
+
 /**
  * Lambda's event source mappings for SQS queues: the control plane (Create, Get, List, Update,
  * Delete, with AWS's validation, messages and output shapes) over the pollers that run them. The
@@ -37,12 +55,29 @@ type Input = Record<string, unknown>;
  */
 export class EventSourceMappings {
   private readonly records = new Map<string, MappingRecord>();
+  private readonly streamRecords = new Map<string, StreamMappingRecord>();
+  private streams: StreamSupport | undefined;
 
   constructor(private readonly deps: { clock: Clock; sqs: SqsService; lambda: LambdaService; region: string; accountId: string; changed: () => void }) {}
 
   /** Every mapping's poller (settling reads them). */
   runtimes(): SqsEventSourceMapping[] {
     return [...this.records.values()].map((record) => record.runtime);
+  }
+
+  /** Every DynamoDB stream mapping's poller (settling reads them). */
+  streamRuntimes(): StreamEventSourceMapping[] {
+    return [...this.streamRecords.values()].map((record) => record.runtime);
+  }
+
+  /** Enables DynamoDB stream sources (the cloud calls it once DynamoDB Local runs). */
+  useStreams(support: StreamSupport): void {
+    this.streams = support;
+  }
+
+  /** A write reached DynamoDB: the stream pollers read now rather than at their next idle poll. */
+  streamWritten(): void {
+    for (const { runtime } of this.streamRecords.values()) runtime.notify();
   }
 
   /** Registers a mapping created elsewhere (the assembly deployer) and starts it. */
@@ -59,10 +94,12 @@ export class EventSourceMappings {
 
   stopAll(): void {
     for (const { runtime } of this.records.values()) runtime.stop();
+    for (const { runtime } of this.streamRecords.values()) runtime.stop();
   }
 
-  create(input: Input): Record<string, unknown> {
+  create(input: Input): Record<string, unknown> | Promise<Record<string, unknown>> {
     const sourceArn = input['EventSourceArn'];
+    if (isStreamArn(sourceArn)) return this.createStream(sourceArn, input);
     if (typeof sourceArn !== 'string' || !/^arn:aws[a-zA-Z-]*:sqs:/.test(sourceArn)) throw LambdaErrors.invalidParameter('Unrecognized event source.');
     if (input['DestinationConfig'] !== undefined) throw LambdaErrors.invalidParameter('Unsupported DestinationConfig parameter for given event source mapping type.');
     const fifo = sourceArn.endsWith('.fifo');
@@ -111,7 +148,114 @@ export class EventSourceMappings {
     return this.describe(record, enabled ? 'Creating' : 'Disabled');
   }
 
+  /** A DynamoDB stream mapping: validated as Lambda validates one, polling once created. */
+  private async createStream(sourceArn: string, input: Input): Promise<Record<string, unknown>> {
+    const position = startingPosition(input['StartingPosition']);
+    const settings = streamSettings(input, STREAM_DEFAULTS);
+    const responseTypes = functionResponseTypes(input['FunctionResponseTypes']);
+    const filterCriteria = filters(input['FilterCriteria']);
+    const { fn, functionArn } = this.resolveFunction(input['FunctionName']);
+    const localArn = this.streams === undefined ? undefined : await this.streams.reader.localArn(sourceArn);
+    if (this.streams === undefined || localArn === undefined) throw LambdaErrors.invalidParameter(`Stream not found: ${sourceArn}`);
+    for (const [uuid, record] of this.streamRecords) {
+      if (record.runtime.config.streamArn === sourceArn && record.runtime.config.fn === fn) {
+        throw LambdaErrors.conflict(`The event source arn (" ${sourceArn} ") and function (" ${fn.name} ") provided mapping already exists. Please update or delete the existing mapping with UUID ${uuid}`);
+      }
+    }
+    const enabled = input['Enabled'] !== false;
+    const streams = this.streams;
+    const runtime = new StreamEventSourceMapping(
+      {
+        streamArn: sourceArn,
+        localArn,
+        startingPosition: position,
+        fn,
+        enabled,
+        reportBatchItemFailures: responseTypes.includes('ReportBatchItemFailures'),
+        ...runtimeSettings(settings),
+        ...(filterCriteria === undefined ? {} : { filter: compileRecordFilters(filterCriteria) }),
+      },
+      { clock: this.deps.clock, reader: streams.reader, lambda: this.deps.lambda, region: this.deps.region, sendFailure: streams.sendFailure, changed: this.deps.changed },
+    );
+    const record: StreamMappingRecord = {
+      runtime,
+      functionArn,
+      lastModified: this.deps.clock.now() / 1000,
+      functionResponseTypes: responseTypes,
+      settings,
+      ...(filterCriteria === undefined ? {} : { filterCriteria }),
+    };
+    // One poller per shard: the function may run once at a time for it.
+    fn.concurrency += 1;
+    this.streamRecords.set(runtime.uuid, record);
+    runtime.start();
+    return this.describeStream(record, enabled ? 'Creating' : 'Disabled');
+  }
+
+  private updateStream(record: StreamMappingRecord, input: Input): Record<string, unknown> {
+    const config = record.runtime.config;
+    const settings = streamSettings(input, record.settings);
+    const responseTypes = input['FunctionResponseTypes'] === undefined ? record.functionResponseTypes : functionResponseTypes(input['FunctionResponseTypes']);
+    const filterCriteria = input['FilterCriteria'] === undefined ? record.filterCriteria : filters(input['FilterCriteria']);
+    const target = input['FunctionName'] === undefined ? undefined : this.resolveFunction(input['FunctionName']);
+    const wasEnabled = config.enabled;
+    const enabled = typeof input['Enabled'] === 'boolean' ? input['Enabled'] : wasEnabled;
+    if (target !== undefined) {
+      config.fn.concurrency = Math.max(0, config.fn.concurrency - 1);
+      config.fn = target.fn;
+      config.fn.concurrency += 1;
+      record.functionArn = target.functionArn;
+    }
+    Object.assign(config, runtimeSettings(settings));
+    if (settings.onFailure === undefined) delete config.onFailure;
+    config.reportBatchItemFailures = responseTypes.includes('ReportBatchItemFailures');
+    record.settings = settings;
+    record.functionResponseTypes = responseTypes;
+    if (filterCriteria === undefined) {
+      delete record.filterCriteria;
+      delete config.filter;
+    } else {
+      record.filterCriteria = filterCriteria;
+      const filter = compileRecordFilters(filterCriteria);
+      if (filter === undefined) delete config.filter;
+      else config.filter = filter;
+    }
+    record.lastModified = this.deps.clock.now() / 1000;
+    config.enabled = enabled;
+    if (enabled && !record.runtime.isRunning) record.runtime.start();
+    if (!enabled && record.runtime.isRunning) record.runtime.stop();
+    return this.describeStream(record, enabled === wasEnabled ? 'Updating' : enabled ? 'Enabling' : 'Disabling');
+  }
+
+  /** A stream mapping as Lambda describes one (test_dynamodb_event_source_mapping, recorded on AWS). */
+  private describeStream(record: StreamMappingRecord, state?: string): Record<string, unknown> {
+    const { runtime, settings } = record;
+    return {
+      UUID: runtime.uuid,
+      StartingPosition: runtime.config.startingPosition,
+      BatchSize: settings.batchSize,
+      MaximumBatchingWindowInSeconds: settings.batchingWindowSeconds,
+      ParallelizationFactor: settings.parallelizationFactor,
+      EventSourceArn: runtime.config.streamArn,
+      ...(record.filterCriteria === undefined ? {} : { FilterCriteria: record.filterCriteria }),
+      FunctionArn: record.functionArn,
+      LastModified: record.lastModified,
+      LastProcessingResult: runtime.metrics.batches === 0 ? 'No records processed' : 'OK',
+      State: state ?? (runtime.config.enabled ? 'Enabled' : 'Disabled'),
+      StateTransitionReason: 'User action',
+      DestinationConfig: { OnFailure: settings.onFailure === undefined ? {} : { Destination: settings.onFailure } },
+      MaximumRecordAgeInSeconds: settings.maximumRecordAgeSeconds,
+      BisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
+      MaximumRetryAttempts: settings.maximumRetryAttempts,
+      TumblingWindowInSeconds: 0,
+      FunctionResponseTypes: record.functionResponseTypes,
+      EventSourceMappingArn: `arn:aws:lambda:${this.deps.region}:${this.deps.accountId}:event-source-mapping:${runtime.uuid}`,
+    };
+  }
+
   get(uuid: string): Record<string, unknown> {
+    const stream = this.streamRecords.get(uuid);
+    if (stream !== undefined) return this.describeStream(stream);
     return this.describe(this.find(uuid));
   }
 
@@ -129,17 +273,21 @@ export class EventSourceMappings {
     if (!Number.isInteger(maxItems) || maxItems < 1 || maxItems > 10_000) {
       throw LambdaErrors.validation(`1 validation error detected: Value '${query.get('MaxItems')}' at 'maxItems' failed to satisfy constraint: Member must have value ${maxItems < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000'}`);
     }
-    const matching = [...this.records.values()].filter(
-      (record) => (fn === undefined || record.runtime.config.fn === fn) && (sourceArn === null || record.runtime.config.queue.arn === sourceArn),
-    );
+    const entries = [
+      ...[...this.records.values()].map((record) => ({ uuid: record.runtime.uuid, fn: record.runtime.config.fn, source: record.runtime.config.queue.arn, describe: () => this.describe(record) })),
+      ...[...this.streamRecords.values()].map((record) => ({ uuid: record.runtime.uuid, fn: record.runtime.config.fn, source: record.runtime.config.streamArn, describe: () => this.describeStream(record) })),
+    ];
+    const matching = entries.filter((entry) => (fn === undefined || entry.fn === fn) && (sourceArn === null || entry.source === sourceArn));
     const marker = query.get('Marker');
-    const start = marker === null ? 0 : Math.max(0, matching.findIndex((record) => record.runtime.uuid === marker));
+    const start = marker === null ? 0 : Math.max(0, matching.findIndex((entry) => entry.uuid === marker));
     const page = matching.slice(start, start + maxItems);
     const next = matching[start + maxItems];
-    return { EventSourceMappings: page.map((record) => this.describe(record)), ...(next === undefined ? {} : { NextMarker: next.runtime.uuid }) };
+    return { EventSourceMappings: page.map((entry) => entry.describe()), ...(next === undefined ? {} : { NextMarker: next.uuid }) };
   }
 
   update(uuid: string, input: Input): Record<string, unknown> {
+    const stream = this.streamRecords.get(uuid);
+    if (stream !== undefined) return this.updateStream(stream, input);
     const record = this.find(uuid);
     const config = record.runtime.config;
     const batchSize = input['BatchSize'] ?? config.batchSize;
@@ -182,6 +330,15 @@ export class EventSourceMappings {
   }
 
   delete(uuid: string): Record<string, unknown> {
+    const stream = this.streamRecords.get(uuid);
+    if (stream !== undefined) {
+      stream.runtime.config.enabled = false;
+      stream.runtime.stop();
+      stream.runtime.config.fn.concurrency = Math.max(0, stream.runtime.config.fn.concurrency - 1);
+      this.streamRecords.delete(uuid);
+      this.deps.changed();
+      return this.describeStream(stream, 'Deleting');
+    }
     const record = this.find(uuid);
     record.runtime.config.enabled = false;
     record.runtime.stop();
@@ -309,4 +466,23 @@ function compileFilters(criteria: { Filters: Array<{ Pattern: string }> }): ((re
     const view = { ...(record as object), body: parsed };
     return patterns.some((pattern) => pattern.matches(view));
   };
+}
+
+/** The poller's share of a stream mapping's settings. */
+function runtimeSettings(settings: StreamSettings) {
+  return {
+    batchSize: settings.batchSize,
+    batchingWindowSeconds: settings.batchingWindowSeconds,
+    bisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
+    maximumRetryAttempts: settings.maximumRetryAttempts,
+    maximumRecordAgeSeconds: settings.maximumRecordAgeSeconds,
+    ...(settings.onFailure === undefined ? {} : { onFailure: settings.onFailure }),
+  };
+}
+
+/** A stream record passes when any filter matches it, matched as the function would receive it. */
+function compileRecordFilters(criteria: { Filters: Array<{ Pattern: string }> }): ((record: unknown) => boolean) | undefined {
+  if (criteria.Filters.length === 0) return undefined;
+  const patterns: CompiledPattern[] = criteria.Filters.map((filter) => parsePattern(filter.Pattern));
+  return (record) => patterns.some((pattern) => pattern.matches(record));
 }

@@ -73,7 +73,7 @@ export class LambdaApi {
     if (mapping !== null) {
       const uuid = decodeURIComponent(mapping[1] ?? '');
       const { mappings } = this.options;
-      if (uuid === '' && method === 'POST') return { status: 202, body: mappings.create(json(body)) };
+      if (uuid === '' && method === 'POST') return { status: 202, body: await mappings.create(json(body)) };
       if (uuid === '' && method === 'GET') return { status: 200, body: mappings.list(url.searchParams) };
       if (uuid !== '' && method === 'GET') return { status: 200, body: mappings.get(uuid) };
       if (uuid !== '' && method === 'PUT') return { status: 202, body: mappings.update(uuid, json(body)) };

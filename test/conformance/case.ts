@@ -20,11 +20,11 @@ export type CaseSource =
   | { readonly repo: string; readonly commit: string; readonly file: string; readonly test: string; readonly snapshotKey?: string; readonly recordedOn?: string }
   | { readonly doc: string; readonly quote?: string };
 
-/** A call to a service (`sqs`, `events`, `lambda`, `s3`, `logs`: the client the runner holds), or moving the cloud's clock. */
+/** A call to a service (`sqs`, `events`, `lambda`, `s3`, `logs`, `dynamodb` where the environment runs DynamoDB Local: the client the runner holds), or moving the cloud's clock. */
 export type CaseStep = CallStep | AdvanceStep;
 
 export interface CallStep {
-  readonly service?: 'sqs' | 'events' | 'lambda' | 's3' | 'logs';
+  readonly service?: 'sqs' | 'events' | 'lambda' | 's3' | 'logs' | 'dynamodb';
   /** The SDK command's name without `Command`: `CreateQueue`, `PutEvents`, ... */
   readonly call: string;
   /** The request; strings may hold `${var}` references (see `substitute`). */

@@ -1,4 +1,5 @@
 import * as logs from '@aws-sdk/client-cloudwatch-logs';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as lambda from '@aws-sdk/client-lambda';
 import * as s3 from '@aws-sdk/client-s3';
@@ -11,7 +12,7 @@ import { mismatch } from './matches';
 
 /** The SDK clients a case's steps call, and the cloud's clock (a ManualClock, so time moves on demand). */
 export interface CaseEnvironment {
-  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient; readonly s3: s3.S3Client; readonly logs: logs.CloudWatchLogsClient };
+  readonly clients: { readonly sqs: sqs.SQSClient; readonly events: eventbridge.EventBridgeClient; readonly lambda: lambda.LambdaClient; readonly s3: s3.S3Client; readonly logs: logs.CloudWatchLogsClient; readonly dynamodb?: dynamodb.DynamoDBClient };
   readonly clock: ManualClock;
   /** Values every case may reference: `${region}`, `${account}`, `${endpoint}`; `${now}` is the cloud's clock (ms) at each step. */
   readonly globals: Readonly<Record<string, unknown>>;
@@ -23,7 +24,7 @@ export interface CaseEnvironment {
   readonly busy?: () => boolean;
 }
 
-const MODULES = { sqs, events: eventbridge, lambda, s3, logs } as const;
+const MODULES = { sqs, events: eventbridge, lambda, s3, logs, dynamodb } as const;
 const MAX_UNTIL_TRIES = 50;
 /** How long a call may take before the clock starts jumping to its next timers (a long poll's end, a delay). */
 const FIRST_WARP_AFTER_MS = 50;
@@ -67,7 +68,8 @@ async function call(step: CallStep, vars: Record<string, unknown>, env: CaseEnvi
   const module = MODULES[service] as unknown as Record<string, new (input: unknown) => unknown>;
   const Command = module[`${step.call}Command`];
   if (Command === undefined) throw new Error(`the ${service} SDK has no ${step.call}Command`);
-  const client = env.clients[service] as unknown as { send(command: unknown): Promise<Record<string, unknown>> };
+  const client = env.clients[service] as unknown as { send(command: unknown): Promise<Record<string, unknown>> } | undefined;
+  if (client === undefined) throw new Error(`this conformance environment has no ${service} client (start it with that service)`);
   const command = new Command(materialize(substitute(step.input ?? {}, vars))) as { middlewareStack: MiddlewareStack };
   if (step.headers !== undefined) withHeaders(command, substitute(step.headers, vars) as Record<string, string>);
   const pending = client.send(command);
