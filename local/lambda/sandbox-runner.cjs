@@ -105,6 +105,8 @@ function initFailure(error) {
   return { errorType, errorMessage, trace: [...`${errorType}: ${errorMessage}`.split('\n'), ...frames] };
 }
 
+let peakRssKb = 0;
+
 process.on('message', (message) => {
   if (message.type !== 'invoke') return;
   const { requestId, event, deadline, functionName, memoryMb, invokedArn, fault } = message;
@@ -127,8 +129,10 @@ process.on('message', (message) => {
     // After everything the handler printed: the parent waits for this marker on both streams.
     process.stdout.write(`${END_OF_OUTPUT}${requestId}\n`);
     process.stderr.write(`${END_OF_OUTPUT}${requestId}\n`);
-    // The environment's peak memory, for Lambda's REPORT line (Max Memory Used).
-    process.send({ requestId, durationMs, maxRssKb: process.resourceUsage().maxRSS, ...body });
+    // The environment's peak memory, for Lambda's REPORT line (Max Memory Used), sampled as each
+    // invocation ends (resourceUsage().maxRSS would count the parent's, which Linux keeps across exec).
+    peakRssKb = Math.max(peakRssKb, Math.ceil(process.memoryUsage.rss() / 1024));
+    process.send({ requestId, durationMs, maxRssKb: peakRssKb, ...body });
   };
   // Fault injection midway: at the handler's n-th HTTP request, or when it finishes if it makes fewer.
   midway = fault !== null && typeof fault === 'object' ? { ...fault, deadline, requests: 0 } : undefined;
