@@ -189,6 +189,7 @@ export class EventSourceMappings {
     fn.concurrency += 1;
     this.streamRecords.set(runtime.uuid, record);
     runtime.start();
+    await runtime.ready;
     return this.describeStream(record, enabled ? 'Creating' : 'Disabled');
   }
 

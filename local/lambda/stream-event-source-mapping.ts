@@ -87,8 +87,10 @@ export class StreamEventSourceMapping {
   private dirty = true;
   private wake: (() => void) | undefined;
   private readonly shards = new Map<string, ShardPosition>();
-  /** The shards that existed when the mapping started (LATEST starts after their records). */
+  /** Set once the shards open at the first start have their starting positions. */
   private started = false;
+  /** Resolves once the poller has its starting positions (a LATEST mapping misses nothing written after). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(
     readonly config: StreamMappingConfig,
@@ -109,7 +111,16 @@ export class StreamEventSourceMapping {
     if (!this.config.enabled || this.running) return;
     this.running = true;
     this.dirty = true;
-    void this.loop();
+    this.ready = this.positionShards().catch(() => undefined);
+    void this.ready.then(() => this.loop());
+  }
+
+  /** Takes the starting positions of the shards open now (LATEST: after their last record). */
+  private async positionShards(): Promise<void> {
+    if (this.started) return;
+    const shards = await this.deps.reader.shards(this.config.localArn);
+    for (const shard of shards) await this.position(shard, true);
+    this.started = true;
   }
 
   stop(): void {
