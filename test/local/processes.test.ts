@@ -34,7 +34,7 @@ describe('the local cloud\'s child processes', () => {
     const written = JSON.parse(fs.readFileSync(outputs, 'utf8')) as Record<string, Record<string, string>>;
     expect(Object.keys(written)).toContain('Shop-dev-Orders');
     const health = (await (await fetch(`${endpoint}/_local/health`)).json()) as { services: Record<string, string> };
-    expect(Object.keys(health.services).sort()).toEqual(['cloudformation', 'dynamodb', 'events', 'lambda', 's3', 'sqs', 'ssm', 'sts']);
+    expect(Object.keys(health.services).sort()).toEqual(['cloudformation', 'dynamodb', 'events', 'lambda', 'logs', 's3', 'sqs', 'ssm', 'sts']);
     const port = new URL(endpoint).port;
     expect(processesMatching('DynamoDBLocal.jar').length).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
