@@ -290,17 +290,19 @@ export class StreamEventSourceMapping {
       this.metrics.failedRecords += failing.length;
       const functionError = outcome.ok ? null : 'Unhandled';
       const { maximumRetryAttempts, bisectBatchOnFunctionError } = this.config;
+      // Splitting isolates a bad record: each half starts its own retries (splits are not retries).
+      if (bisectBatchOnFunctionError && failing.length > 1) {
+        const half = Math.ceil(failing.length / 2);
+        await this.deliver(shardId, failing.slice(0, half), 0);
+        await this.deliver(shardId, failing.slice(half), 0);
+        return;
+      }
       if (maximumRetryAttempts >= 0 && spent > maximumRetryAttempts) {
         this.giveUp(shardId, failing, 'RetryAttemptsExhausted', spent, functionError);
         return;
       }
+      // Lambda backs off between retries of a stream batch (the clock's time: settling skips it).
       await this.waitFor(Math.min(100 * 2 ** Math.min(spent - 1, 8), 10_000), false);
-      if (bisectBatchOnFunctionError && failing.length > 1) {
-        const half = Math.ceil(failing.length / 2);
-        await this.deliver(shardId, failing.slice(0, half), spent);
-        await this.deliver(shardId, failing.slice(half), spent);
-        return;
-      }
       pending = failing;
     }
   }
