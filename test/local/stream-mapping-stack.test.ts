@@ -54,6 +54,14 @@ describe('a DynamoDB stream event source mapping in a stack', () => {
     const first = await apply({ Table: table, Failures: { Type: 'AWS::SQS::Queue' } });
     expect(first.outputs[0]!.outputValue).toMatch(new RegExp(`^arn:aws:dynamodb:${cloud.region}:${cloud.accountId}:table/outbox/stream/\\d{4}-`));
     await put('outbox#before');
+    // The Streams API answers on the cloud's endpoint (signed for service dynamodb, as the SDK's streams client signs it).
+    const listed = await fetch(cloud.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDBStreams_20120810.ListStreams', authorization: `AWS4-HMAC-SHA256 Credential=x/20260101/${cloud.region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0` },
+      body: JSON.stringify({ TableName: 'outbox' }),
+    });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { Streams: Array<{ TableName: string }> }).Streams.map((stream) => stream.TableName)).toEqual(['outbox']);
     await apply({ Table: table, Failures: { Type: 'AWS::SQS::Queue' }, Mapping: mapping });
     const [runtime] = cloud.mappings.streamRuntimes();
     expect(runtime?.config.startingPosition).toBe('LATEST');
