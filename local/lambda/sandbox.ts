@@ -108,6 +108,8 @@ export class Sandbox {
 
   /** Its log stream in the function's log group, one per environment as Lambda names them. */
   readonly logStreamName: string;
+  /** From starting the process to the handler loaded: Lambda's Init Duration (runtime start and the handler's module). */
+  private environmentInitMs = 0;
 
   constructor(readonly config: SandboxConfig) {
     this.logStreamName = newLogStreamName(Date.now());
@@ -141,7 +143,7 @@ export class Sandbox {
       this.config.onPlatformLog?.(`START RequestId: ${requestId} Version: $LATEST`);
       const { maxRssKb, ...outcome } = await this.run(requestId, event, deadline, options.fault, options.clockOffsetMs ?? 0);
       this.config.onPlatformLog?.(`END RequestId: ${requestId}`);
-      this.config.onPlatformLog?.(reportLine(requestId, { durationMs: outcome.durationMs, ...(maxRssKb === undefined ? {} : { maxRssKb }) }, this.config.memoryMb, coldStart ? initMs : undefined));
+      this.config.onPlatformLog?.(reportLine(requestId, { durationMs: outcome.durationMs, ...(maxRssKb === undefined ? {} : { maxRssKb }) }, this.config.memoryMb, coldStart ? this.environmentInitMs : undefined));
       return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
@@ -173,6 +175,7 @@ export class Sandbox {
     if (!hasCode) this.config.onLog?.(`local cloud: the code folder of ${this.config.functionName} does not exist: ${this.config.assetDirectory}`, 'stderr');
     // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
     const cwd = hasCode ? this.config.assetDirectory : path.dirname(RUNNER);
+    const forkedAt = performance.now();
     const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config, this.logStreamName), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv: [] });
     this.child = child;
     forwardLines(child, (line, stream) => {
@@ -183,7 +186,10 @@ export class Sandbox {
     });
     this.ready = new Promise<number>((resolve, reject) => {
       const onMessage = (message: Message) => {
-        if (message.type === 'ready') resolve(message.initMs);
+        if (message.type === 'ready') {
+          this.environmentInitMs = performance.now() - forkedAt;
+          resolve(message.initMs);
+        }
         else if (message.type === 'init-error' || message.type === 'crash') reject(message.error);
         else return;
         child.off('message', onMessage);
