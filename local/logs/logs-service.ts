@@ -13,6 +13,16 @@ export interface LogsServiceOptions {
 
 type Input = Record<string, unknown>;
 
+/** One event as stored, for `subscribe`. */
+export interface LiveLogEvent {
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+export type LogListener = (event: LiveLogEvent) => void;
+
 const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const DAY_MS = 86_400_000;
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]+$/;
@@ -35,6 +45,7 @@ export class LogsService implements GatewayService {
   readonly contentType = 'application/x-amz-json-1.1';
   readonly store: LogStore;
   private sequenceToken = 0;
+  private readonly listeners = new Set<LogListener>();
 
   constructor(private readonly options: LogsServiceOptions) {
     this.store = new LogStore(options.limits);
@@ -49,6 +60,26 @@ export class LogsService implements GatewayService {
     const group = this.store.groups.get(groupName) ?? this.store.createGroup(groupName, now);
     const stream = group.streams.get(streamName) ?? this.store.createStream(group, streamName, now);
     this.store.append(group, stream, events, now);
+    this.tell(groupName, streamName, events);
+  }
+
+  /**
+   * Tells `listener` of every event stored from now on (a sandbox's line or a PutLogEvents), for live
+   * views such as a console; returns the function that stops it. A listener that throws is dropped.
+   */
+  subscribe(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(logGroupName: string, logStreamName: string, events: ReadonlyArray<{ timestamp: number; message: string }>): void {
+    for (const listener of this.listeners) {
+      try {
+        for (const event of events) listener({ logGroupName, logStreamName, timestamp: event.timestamp, message: event.message });
+      } catch {
+        this.listeners.delete(listener);
+      }
+    }
   }
 
   /** Whether a group exists (the CloudFormation provider's path, as the methods below). */
@@ -110,7 +141,7 @@ export class LogsService implements GatewayService {
       case 'FilterLogEvents':
         return this.filterEvents(input);
       case 'TagLogGroup':
-        Object.assign(this.group(input).tags, input['tags'] ?? {});
+        Object.assign(this.group(input).tags, checkTags(input['tags']));
         return {};
       case 'UntagLogGroup': {
         const group = this.group(input);
@@ -131,7 +162,7 @@ export class LogsService implements GatewayService {
     if (!GROUP_NAME.test(name)) throw validation(name, 'logGroupName', 'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
     if (this.store.groups.has(name)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
     const group = this.store.createGroup(name, this.options.now());
-    Object.assign(group.tags, input['tags'] ?? {});
+    Object.assign(group.tags, checkTags(input['tags']));
     return {};
   }
 
@@ -266,7 +297,10 @@ export class LogsService implements GatewayService {
       else if (e.timestamp > newest && tooNewStart < 0) tooNewStart = i;
     });
     const accepted = parsed.filter((e) => e.timestamp >= oldest && e.timestamp <= newest);
-    if (accepted.length > 0) this.store.append(group, stream, accepted, now);
+    if (accepted.length > 0) {
+      this.store.append(group, stream, accepted, now);
+      this.tell(group.name, stream.name, accepted);
+    }
     const rejected = {
       ...(tooOldEnd >= 0 ? { tooOldLogEventEndIndex: tooOldEnd } : {}),
       ...(tooNewStart >= 0 ? { tooNewLogEventStartIndex: tooNewStart } : {}),
@@ -361,6 +395,12 @@ export class LogsService implements GatewayService {
       ...(more ? { nextToken: Buffer.from(`${last.timestamp}.${last.seq}`).toString('base64url') } : {}),
     };
   }
+}
+
+function checkTags(tags: unknown): Record<string, string> {
+  if (tags === undefined || tags === null) return {};
+  if (typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) throw invalidParameter('tags must be a map of strings to strings');
+  return tags as Record<string, string>;
 }
 
 function checkRetention(days: unknown): number {

@@ -159,6 +159,17 @@ describe('LogsService without the endpoint', () => {
     await expect(logsService.handle('PutRetentionPolicy', { logGroupName: 'g', retentionInDays: 2 })).rejects.toThrow(/Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: \[1, 3, 5/);
   });
 
+  it('tells subscribers of every event stored, from sandboxes and PutLogEvents, until they unsubscribe', async () => {
+    const { logsService, now } = service();
+    const seen: string[] = [];
+    const stop = logsService.subscribe((event) => seen.push(`${event.logGroupName}/${event.logStreamName}: ${event.message}`));
+    logsService.write('g', 's', [{ timestamp: now(), message: 'from a sandbox' }]);
+    await logsService.handle('PutLogEvents', { logGroupName: 'g', logStreamName: 's', logEvents: [{ timestamp: now(), message: 'put' }] });
+    stop();
+    logsService.write('g', 's', [{ timestamp: now(), message: 'after' }]);
+    expect(seen).toEqual(['g/s: from a sandbox', 'g/s: put']);
+  });
+
   it('an unknown operation is UnknownOperationException naming it', async () => {
     await expect(service().logsService.handle('StartQuery', {})).rejects.toMatchObject({ type: 'UnknownOperationException', message: expect.stringContaining('StartQuery') });
   });
