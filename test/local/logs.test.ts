@@ -93,6 +93,31 @@ it('AWS::Logs::LogGroup creates the group with its retention; deleting the stack
   expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/stack/group' }))).logGroups).toEqual([]);
 });
 
+it('answers wrong types and missing fields of every operation with a 4xx in AWS shape, never a 500', async () => {
+  const operations = [
+    'CreateLogGroup', 'DeleteLogGroup', 'DescribeLogGroups', 'PutRetentionPolicy', 'DeleteRetentionPolicy', 'CreateLogStream', 'DeleteLogStream',
+    'DescribeLogStreams', 'PutLogEvents', 'GetLogEvents', 'FilterLogEvents', 'TagLogGroup', 'UntagLogGroup', 'ListTagsLogGroup',
+  ];
+  const fields = [
+    'logGroupName', 'logGroupIdentifier', 'logStreamName', 'logEvents', 'limit', 'nextToken', 'startTime', 'endTime', 'filterPattern', 'logStreamNames',
+    'logStreamNamePrefix', 'logGroupNamePrefix', 'logGroupNamePattern', 'orderBy', 'descending', 'startFromHead', 'retentionInDays', 'tags',
+  ];
+  const wrong = [42, null, { nested: { deep: true } }, [1, 'a', null], '{ $.a = '];
+  const base = { logGroupName: 'fuzz', logStreamName: 'fuzz' };
+  await fetch(cloud.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'Logs_20140328.CreateLogGroup' }, body: JSON.stringify(base) });
+  await fetch(cloud.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'Logs_20140328.CreateLogStream' }, body: JSON.stringify(base) });
+  for (const operation of operations) {
+    const bodies: unknown[] = [{}, [], 'plain string', ...fields.flatMap((field) => wrong.map((value) => ({ ...base, [field]: value })))];
+    for (const body of bodies) {
+      const response = await fetch(cloud.endpoint, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `Logs_20140328.${operation}` }, body: JSON.stringify(body) });
+      const answer = (await response.json()) as Record<string, unknown>;
+      if (response.status !== 200) {
+        expect([operation, response.status < 500, typeof answer['__type'], typeof answer['message']]).toEqual([operation, true, 'string', 'string']);
+      }
+    }
+  }
+});
+
 describe('LogsService without the endpoint', () => {
   const service = (limits?: { eventsPerStream?: number; totalBytes?: number }) => {
     let now = 1_700_000_000_000;
