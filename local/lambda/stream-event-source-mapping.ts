@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock';
-import type { StreamReader, StreamRecord, StreamShard } from '../dynamodb/stream-reader';
+import { StreamsError, type StreamReader, type StreamRecord, type StreamShard } from '../dynamodb/stream-reader';
 import { failedMessageIds } from './batch-response';
 import type { LambdaService, LocalFunction } from './lambda-service';
 
@@ -60,7 +60,12 @@ export interface StreamMappingDeps {
 const IDLE_POLL_MS = 1000;
 
 interface ShardPosition {
+  readonly shardId: string;
+  /** Where reading started: an iterator that expires is taken again from the last record read, or from here. */
+  readonly start: 'TRIM_HORIZON' | 'LATEST';
   iterator?: string;
+  /** The last record read from the shard. */
+  lastRead?: string;
   /** The last record handed on (processed, filtered out or sent to the on-failure destination). */
   checkpoint?: string;
   done: boolean;
@@ -87,6 +92,8 @@ export class StreamEventSourceMapping {
   private dirty = true;
   private wake: (() => void) | undefined;
   private readonly shards = new Map<string, ShardPosition>();
+  /** The stream's shards as last described; described again when a shard ends and on each idle poll. */
+  private shardList: StreamShard[] | undefined;
   /** Set once the shards open at the first start have their starting positions. */
   private started = false;
   /** Resolves once the poller has its starting positions (a LATEST mapping misses nothing written after). */
@@ -170,15 +177,17 @@ export class StreamEventSourceMapping {
       };
     }).then(() => {
       this.wake = undefined;
-      // A timed wake reads too: something may have been written around the proxy.
+      // A timed wake reads too: something may have been written around the proxy, or a shard opened.
       this.dirty = true;
+      this.shardList = undefined;
     });
   }
 
   /** Reads each open shard once (a batch each) and processes what it got; the records read. */
   private async pass(): Promise<number> {
     const { reader } = this.deps;
-    const shards = await reader.shards(this.config.localArn);
+    if (this.shardList === undefined) this.shardList = await reader.shards(this.config.localArn);
+    const shards = this.shardList;
     const firstStart = !this.started;
     this.started = true;
     let read = 0;
@@ -200,8 +209,8 @@ export class StreamEventSourceMapping {
     if (position === undefined) {
       // LATEST applies to the shards open when the mapping starts; shards that come later are read from their start.
       const latest = firstStart && this.config.startingPosition === 'LATEST' && shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
-      position = { done: false };
-      const iterator = await this.deps.reader.iterator(this.config.localArn, shard.ShardId, latest ? 'LATEST' : 'TRIM_HORIZON');
+      position = { shardId: shard.ShardId, start: latest ? 'LATEST' : 'TRIM_HORIZON', done: false };
+      const iterator = await this.deps.reader.iterator(this.config.localArn, shard.ShardId, position.start);
       if (iterator === undefined) position.done = true;
       else position.iterator = iterator;
       this.shards.set(shard.ShardId, position);
@@ -226,10 +235,26 @@ export class StreamEventSourceMapping {
 
   private async read(position: ShardPosition, limit: number): Promise<StreamRecord[]> {
     if (position.iterator === undefined) return [];
-    const { records, next } = await this.deps.reader.records(position.iterator, limit);
+    let answer: Awaited<ReturnType<StreamReader['records']>>;
+    try {
+      answer = await this.deps.reader.records(position.iterator, limit);
+    } catch (error) {
+      // Shard iterators expire (15 minutes on AWS): take a new one where this one was.
+      if (!(error instanceof StreamsError) || error.type !== 'ExpiredIteratorException') throw error;
+      const { localArn } = this.config;
+      position.iterator = position.lastRead === undefined
+        ? await this.deps.reader.iterator(localArn, position.shardId, position.start)
+        : await this.deps.reader.iterator(localArn, position.shardId, 'AFTER_SEQUENCE_NUMBER', position.lastRead);
+      if (position.iterator === undefined) return [];
+      answer = await this.deps.reader.records(position.iterator, limit);
+    }
+    const { records, next } = answer;
+    const last = records.at(-1);
+    if (last !== undefined) position.lastRead = last.dynamodb.SequenceNumber;
     if (next === undefined) {
       position.done = true;
       delete position.iterator;
+      this.shardList = undefined; // its children, if any, are listed now
     } else {
       position.iterator = next;
     }

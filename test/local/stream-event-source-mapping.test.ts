@@ -1,11 +1,13 @@
 import { ManualClock } from '../../local/clock';
-import type { StreamReader, StreamRecord } from '../../local/dynamodb/stream-reader';
+import { StreamsError, type StreamReader, type StreamRecord } from '../../local/dynamodb/stream-reader';
 import type { LambdaService, LocalFunction } from '../../local/lambda/lambda-service';
 import { StreamEventSourceMapping, type StreamFailureRecord, type StreamMappingConfig } from '../../local/lambda/stream-event-source-mapping';
 
 /** A stream of one shard, in memory: records are appended; iterators are positions. */
 class FakeStream {
   readonly records: StreamRecord[] = [];
+  /** The next GetRecords answers that its iterator expired. */
+  expireNext = false;
   append(key: string, extra: Record<string, unknown> = {}, createdAt = Date.UTC(2026, 0, 1) / 1000): void {
     const n = this.records.length + 1;
     this.records.push({
@@ -20,8 +22,13 @@ class FakeStream {
   reader(): StreamReader {
     return {
       shards: async () => [{ ShardId: 'shard-1' }],
-      iterator: async (_arn: string, _shard: string, type: string) => String(type === 'LATEST' ? this.records.length : 0),
+      iterator: async (_arn: string, _shard: string, type: string, after?: string) =>
+        String(type === 'LATEST' ? this.records.length : type === 'AFTER_SEQUENCE_NUMBER' ? this.records.findIndex((r) => r.dynamodb.SequenceNumber === after) + 1 : 0),
       records: async (iterator: string, limit: number) => {
+        if (this.expireNext) {
+          this.expireNext = false;
+          throw new StreamsError('ExpiredIteratorException', 'Iterator expired');
+        }
         const from = Number(iterator);
         const records = this.records.slice(from, from + limit);
         return { records, next: String(from + records.length) };
@@ -147,5 +154,18 @@ describe('a DynamoDB stream event source mapping', () => {
     await settle();
     mapping.stop();
     expect(batches).toEqual([['outbox#1', 'outbox#2']]);
+  });
+
+  it('takes a new iterator after the last record read when its iterator expires', async () => {
+    const { stream, batches, mapping, settle } = setUp({}, () => undefined);
+    stream.append('a');
+    mapping.start();
+    await settle();
+    stream.expireNext = true;
+    stream.append('b');
+    mapping.notify();
+    await settle();
+    mapping.stop();
+    expect(batches).toEqual([['a'], ['b']]);
   });
 });
