@@ -8,8 +8,10 @@ import { AwsError } from '../aws-error';
  *    or `""` matches every event; terms are case sensitive;
  *  - JSON: `{ $.level = "ERROR" }`, `!=`, `<`, `<=`, `>`, `>=` on numbers, `*` wildcards in string
  *    values, `&&`, `||`, parentheses, `IS NULL`, `NOT EXISTS`, `IS TRUE`, `IS FALSE`; an event that is
- *    not a JSON object never matches.
- * Space-delimited patterns (`[ip, user, ...]`) are refused with a clear error (not served yet).
+ *    not a JSON object never matches;
+ *  - space-delimited: `[ip, user, ..., status = 4*, bytes > 1000]`: the event's fields (split at spaces;
+ *    text in "" or [] is one field) are named in order, `...` stands for any number of fields, and a
+ *    field may carry conditions joined by `&&` / `||`; without `...` the counts must agree.
  */
 export type FilterPattern = (message: string) => boolean;
 
@@ -17,7 +19,7 @@ export function compileFilterPattern(pattern: string | undefined): FilterPattern
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return compileJsonPattern(text);
-  if (text.startsWith('[')) throw invalid('space-delimited filter patterns ([field, ...]) are not served by the local cloud');
+  if (text.startsWith('[')) return compileDelimitedPattern(text);
   return compileTermPattern(text);
 }
 
@@ -50,12 +52,7 @@ function compileTermPattern(text: string): FilterPattern {
     } else if (text[i] === '%') {
       const end = text.indexOf('%', i + 1);
       if (end < 0) throw invalid(`the regular expression at ${i} has no closing %`);
-      let regex: RegExp;
-      try {
-        regex = new RegExp(text.slice(i + 1, end));
-      } catch (error) {
-        throw invalid(`bad regular expression: ${(error as Error).message}`);
-      }
+      const regex = compileRegex(text.slice(i + 1, end));
       test = (message) => regex.test(message);
       i = end + 1;
     } else {
@@ -73,6 +70,20 @@ function compileTermPattern(text: string): FilterPattern {
   const optional = terms.filter((t) => t.kind === 'optional');
   return (message) =>
     required.every((t) => t.test(message)) && !excluded.some((t) => t.test(message)) && (optional.length === 0 || optional.some((t) => t.test(message)));
+}
+
+/**
+ * A `%regex%` term: AWS accepts letters, digits, the symbols `: _ # = @ / ; , -` and the operators
+ * `^ $ ? [ ] { } | \ * + .`; groups `( )` and other characters are refused.
+ */
+function compileRegex(source: string): RegExp {
+  const bad = /[^A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+. ]/.exec(source);
+  if (bad !== null) throw invalid(`'${bad[0]}' is not allowed in a regular expression (%${source}%)`);
+  try {
+    return new RegExp(source);
+  } catch (error) {
+    throw invalid(`bad regular expression %${source}%: ${(error as Error).message}`);
+  }
 }
 
 function findClosingQuote(text: string, from: number): number {
@@ -258,4 +269,82 @@ function comparison(path: PathStep[], op: string, value: Token): Predicate {
 function stringMatcher(pattern: string): Predicate {
   const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
   return (actual) => (typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean') && regex.test(String(actual));
+}
+
+// --- space-delimited patterns --------------------------------------------------------------------
+
+type FieldTest = (value: string) => boolean;
+interface PatternField {
+  readonly name: string;
+  readonly test?: FieldTest;
+}
+
+function compileDelimitedPattern(text: string): FilterPattern {
+  if (!text.endsWith(']')) throw invalid('a space-delimited pattern must end with ]');
+  const elements = splitOutsideQuotes(text.slice(1, -1), ',').map((part) => part.trim());
+  if (elements.some((e) => e === '')) throw invalid('an empty field in a space-delimited pattern');
+  const fields: PatternField[] = elements.map((element) => (element === '...' ? { name: '...' } : parseDelimitedField(element)));
+  return (message) => matchFields(fields, 0, eventFields(message), 0, new Set());
+}
+
+/** `status_code = 4* && status_code != 404` → the field's name and its test. */
+function parseDelimitedField(element: string): PatternField {
+  const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(element)?.[0];
+  if (name === undefined) throw invalid(`a field name is letters, digits and _ ('${element}')`);
+  if (element.trim() === name) return { name };
+  const alternatives = splitOutsideQuotes(element, '||').map((any) =>
+    splitOutsideQuotes(any, '&&').map((condition) => {
+      const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(!=|<=|>=|=|<|>)\s*(.+?)\s*$/.exec(condition);
+      if (m === null) throw invalid(`cannot read the condition '${condition.trim()}'`);
+      const [, field, op, raw] = m as unknown as [string, string, string, string];
+      if (field !== name) throw invalid(`a condition in field ${name} names ${field}`);
+      const value: Token = raw.startsWith('"') && raw.endsWith('"') && raw.length > 1 ? { kind: 'string', text: raw.slice(1, -1) } : { kind: 'bare', text: raw };
+      const predicate = comparison([field], op, value);
+      // A field's text that is a number compares as one.
+      return (actual: string) => predicate({ [field]: /^-?\d+(\.\d+)?$/.test(actual) ? Number(actual) : actual });
+    }),
+  );
+  return { name, test: (value) => alternatives.some((all) => all.every((test) => test(value))) };
+}
+
+/**
+ * Positional matching, `...` standing for any number of fields. Positions that failed are remembered,
+ * so patterns with several `...` stay linear in the event's fields rather than exponential.
+ */
+function matchFields(pattern: readonly PatternField[], at: number, values: readonly string[], from: number, failed: Set<number>): boolean {
+  if (at === pattern.length) return from === values.length;
+  const key = at * (values.length + 1) + from;
+  if (failed.has(key)) return false;
+  const field = pattern[at]!;
+  let matched = false;
+  if (field.name === '...') {
+    for (let skip = from; skip <= values.length && !matched; skip++) matched = matchFields(pattern, at + 1, values, skip, failed);
+  } else if (from < values.length && (field.test === undefined || field.test(values[from]!))) {
+    matched = matchFields(pattern, at + 1, values, from + 1, failed);
+  }
+  if (!matched) failed.add(key);
+  return matched;
+}
+
+/** An event's fields: split at spaces, with text in "" or [] one field (its delimiters dropped). */
+function eventFields(message: string): string[] {
+  const fields: string[] = [];
+  for (const m of message.matchAll(/"([^"]*)"|\[([^\]]*)\]|(\S+)/g)) fields.push(m[1] ?? m[2] ?? m[3] ?? '');
+  return fields;
+}
+
+function splitOutsideQuotes(text: string, separator: string): string[] {
+  const parts: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') quoted = !quoted;
+    else if (!quoted && text.startsWith(separator, i)) {
+      parts.push(text.slice(start, i));
+      start = i + separator.length;
+      i += separator.length - 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
 }

@@ -79,15 +79,53 @@ describe('filter patterns (properties)', () => {
     expect(matches('{ $.missing != "x" }')).toBe(false);
   });
 
+  it('a space-delimited pattern without ... matches iff the event has as many fields and every condition holds', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 999 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 999 }), (values, width, limit) => {
+        const names = Array.from({ length: width }, (_, i) => `f${i}`);
+        const pattern = `[${names.map((n, i) => (i === width - 1 ? `${n} > ${limit}` : n)).join(', ')}]`;
+        expect(compileFilterPattern(pattern)(values.join(' '))).toBe(values.length === width && values[width - 1]! > limit);
+        // With a leading ..., the last field is compared whatever the count.
+        expect(compileFilterPattern(`[..., last > ${limit}]`)(values.join(' '))).toBe(values.at(-1)! > limit);
+      }),
+    );
+  });
+
+  it('space-delimited: quoted and bracketed fields are one field; wildcards, && and || on a field', () => {
+    const line = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 404 1534';
+    const matches = (pattern: string) => compileFilterPattern(pattern)(line);
+    expect(matches('[ip, user, username, timestamp, request, status_code, bytes]')).toBe(true);
+    expect(matches('[ip, user, username, timestamp, request, status_code]')).toBe(false);
+    expect(matches('[ip, user, username, timestamp, request = "*gif*", status_code = 4*, bytes > 1000]')).toBe(true);
+    expect(matches('[ip, ..., status_code = 4* && status_code != 404, bytes]')).toBe(false);
+    expect(matches('[ip, ..., status_code = 500 || status_code = 404, bytes]')).toBe(true);
+    expect(matches('[ip = 10.*, ...]')).toBe(false);
+  });
+
+  it('a %regex% term matches as the regular expression does', () => {
+    expect(compileFilterPattern('%[Ee]rror|[Ff]ail%')('the job did Fail')).toBe(true);
+    expect(compileFilterPattern('%^[hc]at%')('that')).toBe(false);
+    expect(compileFilterPattern('%AUTHORIZED% -UNAUTHORIZED')('[SUCCESS 200] AUTHORIZED REQUEST')).toBe(true);
+  });
+
   it('refuses a malformed pattern with InvalidParameterException naming the problem', () => {
     for (const [pattern, why] of [
       ['"unterminated', /no closing quote/],
       ['{ $.a = }', /expected a value|ends too early/],
       ['{ $.a > "x" }', /compares numbers/],
       ['{ $.a = 1', /must end with \}/],
-      ['[ip, user]', /space-delimited/],
+      ['[ip, user', /must end with \]/],
+      ['[ip, , user]', /empty field/],
+      ['%(group)%', /'\(' is not allowed/],
     ] as const) {
       expect(() => compileFilterPattern(pattern)).toThrow(expect.objectContaining({ type: 'InvalidParameterException', message: expect.stringMatching(why) }));
     }
   });
+});
+
+it('a space-delimited pattern with many ... stays fast on a long event', () => {
+  const line = Array.from({ length: 5000 }, (_, i) => `w${i}`).join(' ');
+  const started = performance.now();
+  expect(compileFilterPattern('[..., a = x, ..., b = y, ..., c = z, ...]')(line)).toBe(false);
+  expect(performance.now() - started).toBeLessThan(1000);
 });
