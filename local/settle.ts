@@ -44,7 +44,8 @@ export interface SettleSources {
 
 /**
  * Knows when the local cloud is settled: no message visible, in flight or delayed in a queue that
- * a function consumes, no invocation running or queued, no delivery or retry pending, no move task
+ * a function consumes, no DynamoDB stream record waiting for its mapping, no invocation running or
+ * queued, no delivery or retry pending, no move task
  * or replay running, no request being served. While waiting for that, whenever nothing is running
  * and only timers remain, it jumps the clock to the next timer instead of sleeping through it.
  */
