@@ -9,7 +9,12 @@ export const logGroupProvider: ResourceProvider = {
   type: 'AWS::Logs::LogGroup',
   replaceOn: ['LogGroupName'],
   async create(_logicalId, properties, ctx) {
-    const name = optionalString(properties, 'LogGroupName') ?? ctx.generatedName(512).replace(/[^.\-_/#A-Za-z0-9]/g, '-');
+    const given = optionalString(properties, 'LogGroupName');
+    const generated = (unique: boolean) => ctx.generatedName(512, unique).replace(/[^.\-_/#A-Za-z0-9]/g, '-');
+    // A generated name that is taken (a function of a deleted stack wrote to it again, and Lambda
+    // recreated it) moves on to a suffixed one, as CloudFormation's random suffix never collides.
+    let name = given ?? generated(false);
+    if (given === undefined && ctx.logs?.hasLogGroup(name) === true) name = generated(true);
     if (ctx.logs?.hasLogGroup(name) === true) {
       throw new ResourceProviderError(`Resource of type 'AWS::Logs::LogGroup' with identifier '{"/properties/LogGroupName":"${name}"}' already exists.`);
     }

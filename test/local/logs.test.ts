@@ -118,6 +118,26 @@ it('answers wrong types and missing fields of every operation with a 4xx in AWS 
   }
 });
 
+it('AWS::Logs::LogGroup without a name takes a generated one, suffixed when a function recreated it after a delete; a given name that exists fails', async () => {
+  const template = { Resources: { Logs: { Type: 'AWS::Logs::LogGroup' } }, Outputs: { Name: { Value: { Ref: 'Logs' } } } };
+  const deploy = async (stackName: string, body: unknown) => {
+    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(body) }));
+    await cloud.settle(10_000);
+    return (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0];
+  };
+  const first = await deploy('GeneratedLogs', template);
+  const name = first?.Outputs?.[0]?.OutputValue ?? '';
+  expect(name).toMatch(/^GeneratedLogs-Logs/);
+  await cfn.send(new DeleteStackCommand({ StackName: 'GeneratedLogs' }));
+  await cloud.settle(10_000);
+  cloud.logs.write(name, 'late', [{ timestamp: Date.now(), message: 'a line written after the delete' }]);
+  const second = await deploy('GeneratedLogs', template);
+  expect(second?.StackStatus).toBe('CREATE_COMPLETE');
+  expect(second?.Outputs?.[0]?.OutputValue).not.toBe(name);
+  const clash = await deploy('NamedLogs', { Resources: { Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: name } } } });
+  expect(clash?.StackStatus).toBe('ROLLBACK_COMPLETE');
+});
+
 describe('LogsService without the endpoint', () => {
   const service = (limits?: { eventsPerStream?: number; totalBytes?: number }) => {
     let now = 1_700_000_000_000;
