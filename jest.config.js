@@ -13,4 +13,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
+  // One worker per core (jest's default leaves one core idle): the tests wait on child processes
+  // (DynamoDB Local, sandboxes, the CLI) more than they compute. Measured on 2 cores: 1m30s vs 2m20s.
+  maxWorkers: '100%',
 };
