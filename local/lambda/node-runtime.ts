@@ -90,16 +90,29 @@ function packagedNode(name: string): NodeInstallation | undefined {
 }
 
 /**
- * The Node that runs npm, when the local cloud was started through it (`npm start`, `npx jest`): npm
- * puts the package's `node` bin first on the scripts' PATH, so the machine's own Node is only known
- * from npm's `npm_node_execpath`. Its version is asked (`--version` answers in milliseconds).
+ * Every other Node on this machine: the one running npm (`npm_node_execpath`) and each `node` on the
+ * PATH. Run through npm, the PATH starts with the package's `node` bin and npm itself may run on it
+ * (a nested `npm run`), so the machine's own Node is found only by looking further. Each is asked its
+ * version once (`--version` answers in milliseconds).
  */
-function npmsNode(): NodeInstallation | undefined {
-  const executable = process.env['npm_node_execpath'];
-  if (executable === undefined || executable === '') return undefined;
-  const printed = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  const version = /^v(\d+\.\d+\.\d+)/.exec(printed.stdout ?? '')?.[1];
-  return version === undefined ? undefined : { executable, version, origin: 'running npm' };
+function otherNodes(): NodeInstallation[] {
+  const name = process.platform === 'win32' ? 'node.exe' : 'node';
+  const candidates = [
+    { executable: process.env['npm_node_execpath'] ?? '', origin: 'running npm' },
+    ...(process.env['PATH'] ?? '').split(path.delimiter).map((dir) => ({ executable: dir === '' ? '' : path.join(dir, name), origin: `on the PATH (${dir})` })),
+  ];
+  const seen = new Set<string>();
+  const found: NodeInstallation[] = [];
+  for (const { executable, origin } of candidates) {
+    if (executable === '' || !fs.existsSync(executable)) continue;
+    const real = fs.realpathSync(executable);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    const printed = spawnSync(real, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const version = /^v(\d+\.\d+\.\d+)/.exec(printed.stdout ?? '')?.[1];
+    if (version !== undefined) found.push({ executable: real, version, origin });
+  }
+  return found;
 }
 
 let installed: NodeInstallation[] | undefined;
@@ -110,19 +123,22 @@ export function installedNodes(): NodeInstallation[] {
     const found = [
       { executable: process.execPath, version: process.versions.node, origin: 'running the local cloud' },
       ...platformPackages().map(packagedNode),
-      npmsNode(),
+      ...otherNodes(),
     ].filter((node) => node !== undefined);
-    // Run through npm, the running Node may be the package's (npm links its `node` bin) or npm's.
-    installed = found.filter((node, index) => found.findIndex((other) => other.executable === node.executable) === index);
+    // The same binary may be found several ways (the running one is also on the PATH): keep the first.
+    const real = (executable: string) => (fs.existsSync(executable) ? fs.realpathSync(executable) : executable);
+    installed = found.filter((node, index) => found.findIndex((other) => real(other.executable) === real(node.executable)) === index);
   }
   return installed;
 }
 
 /**
  * The Node executable a function of `runtime` (`nodejs22.x`) runs on: the running Node when its major
- * is the runtime's, else an installed platform package's, else the one running npm. Throws an UnsupportedRuntimeError, whose
+ * is the runtime's, else an installed platform package's, else another Node of the machine (npm's, the PATH's). Throws an UnsupportedRuntimeError, whose
  * message names the runtime and what is available, when there is none.
  */
 export function nodeExecutableFor(runtime: string): string {
+  // The common case costs nothing: the running Node fits, so no other Node is looked up.
+  if (runtimeMajor(runtime) === versionMajor(process.versions.node)) return process.execPath;
   return chooseNode(runtime, installedNodes()).executable;
 }

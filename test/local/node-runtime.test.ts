@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { ManualClock } from '../../local/clock';
@@ -84,6 +86,27 @@ describe('the Node a Lambda runtime runs on', () => {
   (packageInstalled ? it : it.skip)('runs the project\'s npm scripts and npx on the Node 22 of the platform package', () => {
     const printed = spawnSync('npm', ['exec', '--', 'node', '--version'], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..'), shell: process.platform === 'win32' });
     expect(printed.stdout.trim()).toMatch(/^v22\./);
+  });
+});
+
+describe('another Node of the machine', () => {
+  it('is found on the PATH when npm itself runs on the packaged Node (a nested npm run, as in CI)', () => {
+    // Prepare: a directory on the PATH holding a `node` that says it is Node 19; npm's own Node unknown.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'other-node-'));
+    const fake = path.join(dir, 'node');
+    fs.writeFileSync(fake, '#!/bin/sh\necho v19.9.0\n', { mode: 0o755 });
+    const script = `const { nodeExecutableFor } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'local', 'lambda', 'node-runtime'))}); console.log(nodeExecutableFor('nodejs19.x'));`;
+
+    // Act
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+      cwd: path.join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${dir}${path.delimiter}${process.env['PATH'] ?? ''}`, npm_node_execpath: '' },
+    });
+
+    // Assess
+    expect(run.stderr).not.toMatch(/UnsupportedRuntime|needs Node 19/);
+    expect(run.stdout.trim()).toBe(fs.realpathSync(fake));
   });
 });
 
