@@ -38,6 +38,9 @@ interface StreamMappingRecord {
   filterCriteria?: { Filters: Array<{ Pattern: string }> };
 }
 
+/** What every kind of mapping record has: an update changes these alike. */
+type AnyMappingRecord = MappingRecord | StreamMappingRecord;
+
 /** What stream mappings need once DynamoDB Local runs: its streams, and where failed batches go. */
 export interface StreamSupport {
   readonly reader: StreamReader;
@@ -196,11 +199,7 @@ export class EventSourceMappings {
   private updateStream(record: StreamMappingRecord, input: Input): Record<string, unknown> {
     const config = record.runtime.config;
     const settings = streamSettings(input, record.settings);
-    const responseTypes = input['FunctionResponseTypes'] === undefined ? record.functionResponseTypes : functionResponseTypes(input['FunctionResponseTypes']);
-    const filterCriteria = input['FilterCriteria'] === undefined ? record.filterCriteria : filters(input['FilterCriteria']);
-    const target = input['FunctionName'] === undefined ? undefined : this.resolveFunction(input['FunctionName']);
-    const wasEnabled = config.enabled;
-    const enabled = typeof input['Enabled'] === 'boolean' ? input['Enabled'] : wasEnabled;
+    const { responseTypes, filterCriteria, target } = this.commonUpdate(record, input);
     if (target !== undefined) {
       config.fn.concurrency = Math.max(0, config.fn.concurrency - 1);
       config.fn = target.fn;
@@ -221,11 +220,28 @@ export class EventSourceMappings {
       if (filter === undefined) delete config.filter;
       else config.filter = filter;
     }
+    return this.describeStream(record, this.finishUpdate(record, input));
+  }
+
+  /** The members every kind of mapping updates alike: response types, filters and the function, validated before anything changes. */
+  private commonUpdate(record: AnyMappingRecord, input: Input) {
+    return {
+      responseTypes: input['FunctionResponseTypes'] === undefined ? record.functionResponseTypes : functionResponseTypes(input['FunctionResponseTypes']),
+      filterCriteria: input['FilterCriteria'] === undefined ? record.filterCriteria : filters(input['FilterCriteria']),
+      target: input['FunctionName'] === undefined ? undefined : this.resolveFunction(input['FunctionName']),
+    };
+  }
+
+  /** Applies `Enabled` (starting or stopping the pollers) and stamps the change; the transition state the answer shows. */
+  private finishUpdate(record: AnyMappingRecord, input: Input): 'Updating' | 'Enabling' | 'Disabling' {
+    const config = record.runtime.config;
+    const wasEnabled = config.enabled;
+    const enabled = typeof input['Enabled'] === 'boolean' ? input['Enabled'] : wasEnabled;
     record.lastModified = this.deps.clock.now() / 1000;
     config.enabled = enabled;
     if (enabled && !record.runtime.isRunning) record.runtime.start();
     if (!enabled && record.runtime.isRunning) record.runtime.stop();
-    return this.describeStream(record, enabled === wasEnabled ? 'Updating' : enabled ? 'Enabling' : 'Disabling');
+    return enabled === wasEnabled ? 'Updating' : enabled ? 'Enabling' : 'Disabling';
   }
 
   /** A stream mapping as Lambda describes one (test_dynamodb_event_source_mapping, recorded on AWS). */
@@ -296,12 +312,8 @@ export class EventSourceMappings {
     if (input['DestinationConfig'] !== undefined) throw LambdaErrors.invalidParameter('Unsupported DestinationConfig parameter for given event source mapping type.');
     validateBatching(batchSize, window, config.queue.fifo);
     const scalingConfig = input['ScalingConfig'] === undefined ? record.scalingConfig : scaling(input['ScalingConfig']);
-    const responseTypes = input['FunctionResponseTypes'] === undefined ? record.functionResponseTypes : functionResponseTypes(input['FunctionResponseTypes']);
-    const filterCriteria = input['FilterCriteria'] === undefined ? record.filterCriteria : filters(input['FilterCriteria']);
-    const target = input['FunctionName'] === undefined ? undefined : this.resolveFunction(input['FunctionName']);
+    const { responseTypes, filterCriteria, target } = this.commonUpdate(record, input);
 
-    const wasEnabled = config.enabled;
-    const enabled = typeof input['Enabled'] === 'boolean' ? input['Enabled'] : wasEnabled;
     if (target !== undefined) {
       this.releasePollers(record);
       config.fn = target.fn;
@@ -322,12 +334,7 @@ export class EventSourceMappings {
     }
     this.releasePollers(record);
     this.setPollers(record, scalingConfig);
-    record.lastModified = this.deps.clock.now() / 1000;
-    config.enabled = enabled;
-    if (enabled && !record.runtime.isRunning) record.runtime.start();
-    if (!enabled && record.runtime.isRunning) record.runtime.stop();
-    const transition = enabled === wasEnabled ? 'Updating' : enabled ? 'Enabling' : 'Disabling';
-    return this.describe(record, transition);
+    return this.describe(record, this.finishUpdate(record, input));
   }
 
   delete(uuid: string): Record<string, unknown> {
