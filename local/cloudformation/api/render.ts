@@ -58,19 +58,21 @@ export function stackEventShape(event: StackEvent): Record<string, unknown> {
   };
 }
 
-/** `StackResource` (`DescribeStackResources`). */
-export function stackResourceShape(stack: StackRecord, resource: StackResourceRecord): Record<string, unknown> {
+/** The members every shape of a stack's resource has (`StackResource`, `StackResourceDetail`, `StackResourceSummary`). */
+function resourceMembers(resource: StackResourceRecord): Record<string, unknown> {
   return {
-    StackName: stack.stackName,
-    StackId: stack.stackId,
     LogicalResourceId: resource.logicalResourceId,
     PhysicalResourceId: resource.physicalResourceId,
     ResourceType: resource.resourceType,
-    Timestamp: new Date(resource.lastUpdated),
     ResourceStatus: resource.resourceStatus,
     ResourceStatusReason: resource.resourceStatusReason,
     DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
   };
+}
+
+/** `StackResource` (`DescribeStackResources`). */
+export function stackResourceShape(stack: StackRecord, resource: StackResourceRecord): Record<string, unknown> {
+  return { StackName: stack.stackName, StackId: stack.stackId, ...resourceMembers(resource), Timestamp: new Date(resource.lastUpdated) };
 }
 
 /** `StackResourceDetail` (`DescribeStackResource`). */
@@ -78,28 +80,15 @@ export function stackResourceDetailShape(stack: StackRecord, resource: StackReso
   return {
     StackName: stack.stackName,
     StackId: stack.stackId,
-    LogicalResourceId: resource.logicalResourceId,
-    PhysicalResourceId: resource.physicalResourceId,
-    ResourceType: resource.resourceType,
+    ...resourceMembers(resource),
     LastUpdatedTimestamp: new Date(resource.lastUpdated),
-    ResourceStatus: resource.resourceStatus,
-    ResourceStatusReason: resource.resourceStatusReason,
     Metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
-    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
   };
 }
 
 /** `StackResourceSummary` (`ListStackResources`). */
 export function stackResourceSummaryShape(resource: StackResourceRecord): Record<string, unknown> {
-  return {
-    LogicalResourceId: resource.logicalResourceId,
-    PhysicalResourceId: resource.physicalResourceId,
-    ResourceType: resource.resourceType,
-    LastUpdatedTimestamp: new Date(resource.lastUpdated),
-    ResourceStatus: resource.resourceStatus,
-    ResourceStatusReason: resource.resourceStatusReason,
-    DriftInformation: { StackResourceDriftStatus: 'NOT_CHECKED' },
-  };
+  return { ...resourceMembers(resource), LastUpdatedTimestamp: new Date(resource.lastUpdated) };
 }
 
 /** `Change` of type `Resource`. */
