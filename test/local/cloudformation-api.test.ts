@@ -24,8 +24,8 @@ import {
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { CloudFormationApi } from '../../local/cloudformation/api/cloudformation-api';
 import { templateUrlReader } from '../../local/cloudformation/api/template-url';
-import { createStackEngine } from '../../local/cloudformation/engine';
 import { Gateway } from '../../local/gateway/server';
+import { stackEngineOn } from '../support/stack-engine';
 
 // The API over the real engine and services, on a gateway of its own (the cloud's wiring is tested
 // in cloudformation-api-cloud.test.ts); the SDK v3 client is what the CDK CLI uses.
@@ -36,20 +36,11 @@ let cfn: CloudFormationClient;
 
 beforeAll(async () => {
   cloud = await startLocalCloud({ port: 0, dynamodb: false });
-  const engine = createStackEngine({
-    clock: cloud.clock,
-    region: cloud.region,
-    accountId: cloud.accountId,
-    endpoint: () => cloud.endpoint,
-    sqs: cloud.sqs,
-    eventBridge: cloud.eventBridge,
-    lambda: cloud.lambda,
-    mappings: cloud.mappings,
+  const engine = stackEngineOn(cloud, {
     ssm: cloud.ssm.parameters,
     assets: async () => {
       throw new Error('no function code in these tests');
     },
-    changed: () => undefined,
   });
   api = new CloudFormationApi({ engine, clock: cloud.clock, region: cloud.region, accountId: cloud.accountId, readTemplateUrl: templateUrlReader(cloud.s3) });
   gateway = new Gateway({ host: '127.0.0.1', port: 0, services: [], query: [api] });

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { assemblyAssets } from '../../local/cloudformation/assets';
-import { createStackEngine, type LocalStackEngine } from '../../local/cloudformation/engine';
+import type { LocalStackEngine } from '../../local/cloudformation/engine';
 import type { ParameterStore } from '../../local/cloudformation/provider';
 import type { StackEvent, StackRecord } from '../../local/cloudformation/stack-engine';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { stackEngineOn } from '../support/stack-engine';
 
 /**
  * The stack engine on a running local cloud's services: create, update (in place, replacement,
@@ -53,19 +54,7 @@ describe('the CloudFormation stack engine', () => {
     const { dir, assets } = writeAssets();
     assetDir = dir;
     ssm = new MemoryParameters();
-    engine = createStackEngine({
-      clock: cloud.clock,
-      region: cloud.region,
-      accountId: cloud.accountId,
-      endpoint: () => cloud.endpoint,
-      sqs: cloud.sqs,
-      eventBridge: cloud.eventBridge,
-      lambda: cloud.lambda,
-      mappings: cloud.mappings,
-      assets: assemblyAssets(assets),
-      ssm,
-      changed: () => undefined,
-    });
+    engine = stackEngineOn(cloud, { assets: assemblyAssets(assets), ssm });
   });
   afterAll(async () => {
     await cloud.stop();
