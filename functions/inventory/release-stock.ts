@@ -7,54 +7,36 @@ import { sqsConsumer } from '../shared/sqs-consumer';
 import { reservationKey, stockKey } from './stock';
 import { RELEASE_STOCK } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: true });
+const { tableName, store } = serviceRuntime();
 
 interface ReservedLine {
   sku: string;
   quantity: number;
 }
 
-/** PaymentDeclined -> the order's reservation is given back (compensation) -> StockReleased. */
+/**
+ * PaymentDeclined -> the order's reservation is given back (compensation), the reservation moving
+ * from RESERVED to RELEASED and publishing StockReleased in the same transaction as the stock.
+ */
 export const handler = sqsConsumer(RELEASE_STOCK, async (event, log) => {
   const { orderId } = event.data;
-  const { Item: reservation } = await dynamo.send(
-    new GetCommand({ TableName: tableName, Key: reservationKey(orderId), ConsistentRead: true }),
-  );
+  const { Item: reservation } = await dynamo.send(new GetCommand({ TableName: tableName, Key: reservationKey(orderId), ConsistentRead: true }));
   if (reservation?.['status'] !== 'RESERVED') {
-    // RELEASED may be this event's own doing, by a delivery that died before publishing StockReleased.
-    if (await ledger.completeIfApplied(event.id)) log.info('reservation already released by this event');
-    else log.info('nothing to release', { reservationStatus: reservation?.['status'] ?? 'none' });
+    log.info('nothing to release', { reservationStatus: reservation?.['status'] ?? 'none' });
     return;
   }
   const lines = reservation['items'] as ReservedLine[];
-  const released = await ledger.apply(
-    event.id,
-    [
-      {
-        Update: {
-          TableName: tableName,
-          Key: reservationKey(orderId),
-          UpdateExpression: 'SET #status = :released, releasedAt = :at',
-          // The status guard makes a second release (another copy of the event) a no-op.
-          ConditionExpression: '#status = :reserved',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':at': event.time },
-        },
-      },
-      ...lines.map(({ sku, quantity }) => ({
-        Update: {
-          TableName: tableName,
-          Key: stockKey(sku),
-          UpdateExpression: 'SET available = available + :q, reserved = reserved - :q',
-          ConditionExpression: 'reserved >= :q',
-          ExpressionAttributeValues: { ':q': quantity },
-        },
-      })),
-    ],
-    [eventEntry(StockReleased, { orderId, items: lines }, orderId)],
+  const released = await store.write(
+    store.update(reservationKey(orderId), {
+      set: { status: 'RELEASED', releasedAt: event.time },
+      // The status guard makes a second release (another copy of the event) a no-op.
+      condition: '#status = :reserved',
+      conditionValues: { ':reserved': 'RESERVED' },
+      publish: [eventEntry(StockReleased, { orderId, items: lines }, orderId)],
+    }),
+    ...lines.map(({ sku, quantity }) => store.adjust(stockKey(sku), { add: { available: quantity, reserved: -quantity }, atLeast: { reserved: quantity } })),
   );
-  if (released.status === 'condition-failed') {
-    if (released.index === 0) log.info('reservation already released');
-    else throw new Error(`stock of ${lines[released.index - 1]?.sku} holds less reserved than order ${orderId} reserved`);
-  }
+  if (released.status === 'written') return;
+  if (released.index === 0) log.info('reservation already released');
+  else throw new Error(`stock of ${lines[released.index - 1]?.sku} holds less reserved than order ${orderId} reserved`);
 });

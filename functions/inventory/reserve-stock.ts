@@ -7,44 +7,29 @@ import { sqsConsumer } from '../shared/sqs-consumer';
 import { quantitiesBySku, reservationKey, stockKey } from './stock';
 import { RESERVE_STOCK } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: true });
+const { tableName, store } = serviceRuntime();
 
 /**
- * OrderPlaced -> every item reserved in one TransactWriteItems whose conditions refuse overselling
- * (all or nothing) -> StockReserved; or nothing reserved -> StockRejected naming the short sku.
+ * OrderPlaced -> every item reserved in one transaction whose conditions refuse overselling (all or
+ * nothing), with the order's reservation publishing StockReserved; or nothing reserved and a REJECTED
+ * reservation publishing StockRejected naming the short sku. One reservation per order: a second copy
+ * of the event finds it and does nothing.
  */
 export const handler = sqsConsumer(RESERVE_STOCK, async (event, log) => {
   const order = event.data;
   const lines = quantitiesBySku(order.items);
-  const reserved = await ledger.apply(
-    event.id,
-    [
-      ...lines.map(({ sku, quantity }) => ({
-        Update: {
-          TableName: tableName,
-          Key: stockKey(sku),
-          UpdateExpression: 'SET available = available - :q, reserved = reserved + :q',
-          ConditionExpression: 'available >= :q',
-          ExpressionAttributeValues: { ':q': quantity },
-        },
-      })),
+  const reservation = { ...reservationKey(order.orderId), orderId: order.orderId };
+  const reserved = await store.write(
+    ...lines.map(({ sku, quantity }) => store.adjust(stockKey(sku), { add: { available: -quantity, reserved: quantity }, atLeast: { available: quantity } })),
+    store.put(
+      { ...reservation, status: 'RESERVED', items: lines, reservedAt: event.time },
       {
-        Put: {
-          TableName: tableName,
-          Item: { ...reservationKey(order.orderId), orderId: order.orderId, status: 'RESERVED', items: lines, reservedAt: event.time },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
+        condition: 'attribute_not_exists(pk)',
+        publish: [eventEntry(StockReserved, { orderId: order.orderId, customerId: order.customerId, items: lines, total: order.total, currency: order.currency }, order.orderId)],
       },
-    ],
-    [
-      eventEntry(
-        StockReserved,
-        { orderId: order.orderId, customerId: order.customerId, items: lines, total: order.total, currency: order.currency },
-        order.orderId,
-      ),
-    ],
+    ),
   );
-  if (reserved.status !== 'condition-failed') return;
+  if (reserved.status === 'written') return;
   if (reserved.index >= lines.length) {
     log.info('order already has a reservation decision; nothing to do');
     return;
@@ -53,24 +38,14 @@ export const handler = sqsConsumer(RESERVE_STOCK, async (event, log) => {
   const short = lines[reserved.index]!;
   const { Item } = await dynamo.send(new GetCommand({ TableName: tableName, Key: stockKey(short.sku), ConsistentRead: true }));
   const available = typeof Item?.['available'] === 'number' ? Item['available'] : 0;
-  const rejected = await ledger.apply(
-    event.id,
-    [
+  const rejected = await store.write(
+    store.put(
+      { ...reservation, status: 'REJECTED', sku: short.sku, requested: short.quantity, available, rejectedAt: event.time },
       {
-        Put: {
-          TableName: tableName,
-          Item: { ...reservationKey(order.orderId), orderId: order.orderId, status: 'REJECTED', sku: short.sku, requested: short.quantity, available, rejectedAt: event.time },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
+        condition: 'attribute_not_exists(pk)',
+        publish: [eventEntry(StockRejected, { orderId: order.orderId, customerId: order.customerId, sku: short.sku, requested: short.quantity, available }, order.orderId)],
       },
-    ],
-    [
-      eventEntry(
-        StockRejected,
-        { orderId: order.orderId, customerId: order.customerId, sku: short.sku, requested: short.quantity, available },
-        order.orderId,
-      ),
-    ],
+    ),
   );
   log.info('stock rejected', { sku: short.sku, requested: short.quantity, available, result: rejected.status });
 });

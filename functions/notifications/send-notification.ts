@@ -3,7 +3,7 @@ import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { SEND_NOTIFICATION } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: false });
+const { store } = serviceRuntime();
 
 /** The message of each customer-visible status (`CUSTOMER_VISIBLE_STATUSES`); one per status, checked by the compiler. */
 export const CUSTOMER_MESSAGES: Record<CustomerVisibleStatus, string> = {
@@ -25,25 +25,22 @@ export const handler = sqsConsumer(SEND_NOTIFICATION, async (event, log) => {
     return;
   }
   const message = CUSTOMER_MESSAGES[to];
-  const result = await ledger.apply(event.id, [
-    {
-      Put: {
-        TableName: tableName,
-        Item: {
-          pk: `ORDER#${orderId}`,
-          sk: `NOTIFICATION#${to}`,
-          orderId,
-          customerId,
-          status: to,
-          channel: 'email',
-          message: reason === undefined ? message : `${message} Reason: ${reason}`,
-          createdAt: event.time,
-          // Sparse index: a customer's notifications, newest last.
-          ...(customerId === undefined ? {} : { customerKey: `CUSTOMER#${customerId}` }),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  const result = await store.write(
+    store.put(
+      {
+        pk: `ORDER#${orderId}`,
+        sk: `NOTIFICATION#${to}`,
+        orderId,
+        customerId,
+        status: to,
+        channel: 'email',
+        message: reason === undefined ? message : `${message} Reason: ${reason}`,
+        createdAt: event.time,
+        // Sparse index: a customer's notifications, newest last.
+        ...(customerId === undefined ? {} : { customerKey: `CUSTOMER#${customerId}` }),
       },
-    },
-  ]);
+      { condition: 'attribute_not_exists(pk)', publish: [] },
+    ),
+  );
   log.info('notification', { status: to, result: result.status });
 });

@@ -5,40 +5,25 @@ import { sqsConsumer } from '../shared/sqs-consumer';
 import { orderKey, STATUS_RANK } from './order-status';
 import { RECORD_ORDER } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: true });
+const { store } = serviceRuntime();
 
-/** OrderPlaced -> the order is recorded as PLACED and OrderStatusChanged is published. */
+/** OrderPlaced -> the order is recorded as PLACED, publishing OrderStatusChanged. */
 export const handler = sqsConsumer(RECORD_ORDER, async (event, log) => {
   const order = event.data;
   const details = { customerId: order.customerId, items: order.items, currency: order.currency, total: order.total, placedAt: order.placedAt };
-  const recorded = await ledger.apply(
-    event.id,
-    [
+  const recorded = await store.write(
+    store.put(
+      { ...orderKey(order.orderId), ...details, orderId: order.orderId, status: 'PLACED', statusRank: STATUS_RANK.PLACED, updatedAt: event.time },
       {
-        Put: {
-          TableName: tableName,
-          Item: { ...orderKey(order.orderId), ...details, orderId: order.orderId, status: 'PLACED', statusRank: STATUS_RANK.PLACED, updatedAt: event.time },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
+        condition: 'attribute_not_exists(pk)',
+        publish: [eventEntry(OrderStatusChanged, { orderId: order.orderId, customerId: order.customerId, from: null, to: 'PLACED' }, order.orderId)],
       },
-    ],
-    [eventEntry(OrderStatusChanged, { orderId: order.orderId, customerId: order.customerId, from: null, to: 'PLACED' }, order.orderId)],
+    ),
   );
-  if (recorded.status !== 'condition-failed') return;
+  if (recorded.status === 'written') return;
 
   // The order exists already: a later status event overtook OrderPlaced, or another copy recorded it.
   // Fill in the details without touching the status, which has already moved on.
-  const filled = await ledger.apply(event.id, [
-    {
-      Update: {
-        TableName: tableName,
-        Key: orderKey(order.orderId),
-        UpdateExpression: `SET ${Object.keys(details).map((name) => `#${name} = :${name}`).join(', ')}`,
-        ConditionExpression: 'attribute_not_exists(#customerId)',
-        ExpressionAttributeNames: Object.fromEntries(Object.keys(details).map((name) => [`#${name}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(Object.entries(details).map(([name, value]) => [`:${name}`, value])),
-      },
-    },
-  ]);
-  log.info(filled.status === 'applied' ? 'order details added to an order already in progress' : 'order already recorded');
+  const filled = await store.write(store.update(orderKey(order.orderId), { set: details, condition: 'attribute_not_exists(#customerId)', publish: [] }));
+  log.info(filled.status === 'written' ? 'order details added to an order already in progress' : 'order already recorded');
 });

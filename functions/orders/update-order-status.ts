@@ -17,7 +17,7 @@ import { sqsConsumer } from '../shared/sqs-consumer';
 import { orderKey, STATUS_RANK } from './order-status';
 import { UPDATE_ORDER_STATUS } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: true });
+const { tableName, store } = serviceRuntime();
 
 type StatusEvent = SubscribedEvent<typeof UPDATE_ORDER_STATUS>;
 
@@ -52,7 +52,11 @@ export function targetStatus(event: StatusEvent): { status: OrderStatus; reason?
 
 const MAX_RACES = 5;
 
-/** Status events from inventory, payments, shipping and the carrier -> the order moves forward only. */
+/**
+ * Status events from inventory, payments, shipping and the carrier -> the order moves forward only,
+ * each move publishing its OrderStatusChanged in the same write. A stale or repeated event (its status
+ * reached or passed) changes nothing and publishes nothing.
+ */
 export const handler = sqsConsumer(UPDATE_ORDER_STATUS, async (event, log) => {
   const orderId = event.data.orderId;
   const target = targetStatus(event);
@@ -63,34 +67,22 @@ export const handler = sqsConsumer(UPDATE_ORDER_STATUS, async (event, log) => {
     const { Item: current } = await dynamo.send(new GetCommand({ TableName: tableName, Key: orderKey(orderId), ConsistentRead: true }));
     const currentRank = typeof current?.['statusRank'] === 'number' ? current['statusRank'] : 0;
     if (currentRank >= rank) {
-      // The status may be this event's own doing, by a delivery that died before publishing it.
-      if (await ledger.completeIfApplied(event.id)) log.info('status event already applied', { status: target.status });
-      else log.info('stale status event ignored', { current: current?.['status'], ignored: target.status });
+      log.info('status already reached or passed; nothing to do', { current: current?.['status'], event: target.status });
       return;
     }
     const from = (current?.['status'] as OrderStatus | undefined) ?? null;
     const customerId = (current?.['customerId'] as string | undefined) ?? ('customerId' in event.data ? event.data.customerId : undefined);
     const set: Record<string, unknown> = { status: target.status, statusRank: rank, updatedAt: event.time, orderId, ...target.attributes };
     if (target.reason !== undefined) set['cancelReason'] = target.reason;
-    const names = Object.fromEntries(Object.keys(set).map((k) => [`#${k}`, k]));
-    const values = Object.fromEntries(Object.entries(set).map(([k, v]) => [`:${k}`, v]));
-    const result = await ledger.apply(
-      event.id,
-      [
-        {
-          Update: {
-            TableName: tableName,
-            Key: orderKey(orderId),
-            UpdateExpression: `SET ${Object.keys(set).map((k) => `#${k} = :${k}`).join(', ')}`,
-            ConditionExpression: current === undefined ? 'attribute_not_exists(pk)' : '#statusRank = :expectedRank',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: current === undefined ? values : { ...values, ':expectedRank': currentRank },
-          },
-        },
-      ],
-      [eventEntry(OrderStatusChanged, { orderId, customerId, from, to: target.status, reason: target.reason }, orderId)],
+    const result = await store.write(
+      store.update(orderKey(orderId), {
+        set,
+        condition: current === undefined ? 'attribute_not_exists(pk)' : '#statusRank = :expectedRank',
+        ...(current === undefined ? {} : { conditionValues: { ':expectedRank': currentRank } }),
+        publish: [eventEntry(OrderStatusChanged, { orderId, customerId, from, to: target.status, reason: target.reason }, orderId)],
+      }),
     );
-    if (result.status !== 'condition-failed') return;
+    if (result.status === 'written') return;
   }
   throw new Error(`order ${orderId} kept changing under ${MAX_RACES} attempts to move it to ${target.status}`);
 });

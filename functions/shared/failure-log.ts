@@ -2,15 +2,18 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { dynamo } from './clients';
 
-/** The key of a message's last failure in its function's table, found by the DLQ tool from the message id. */
-export const failureKey = (messageId: string) => ({ pk: `FAILURE#${messageId}`, sk: 'FAILURE' });
+/**
+ * The key of a message's last failure in its service's failure table (operational records, kept
+ * apart from the business data), found by the DLQ tool from the message id.
+ */
+export const failureKey = (messageId: string) => ({ messageId });
 
 const RETENTION_SECONDS = 14 * 86_400;
 
 /**
  * Keeps the reason of a record's last failure, beside the DLQ message it becomes: SQS moves the
  * message without saying why, so the operator tool (`npm run dlq`) reads the reason here, by message
- * id, through the function's TABLE_NAME. Written only on the attempt that sends the message to the DLQ.
+ * id, through the function's FAILURE_TABLE_NAME. Written only on the attempt that sends the message to the DLQ.
  */
 export async function recordFinalFailure(
   tableName: string,
@@ -21,7 +24,7 @@ export async function recordFinalFailure(
     await dynamo.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...failureKey(failure.messageId), ...failure, failedAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + RETENTION_SECONDS },
+        Item: { ...failure, failedAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + RETENTION_SECONDS },
       }),
     );
   } catch (error) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventContract, EventData } from '../events/contract';
+import type { OutboxEntry } from './outbox';
 import { PublishError } from './errors';
 
 /**
@@ -11,7 +12,7 @@ export function eventEntry<C extends EventContract>(
   contract: C,
   data: EventData<C>,
   correlationId: string,
-): PutEventsRequestEntry {
+): OutboxEntry {
   return {
     Source: contract.source,
     DetailType: contract.detailType,

@@ -1,15 +1,9 @@
 import { requireEnv } from './env';
-import { dynamo, eventBridge } from './clients';
-import { EffectLedger } from './apply-once';
-import { Publisher } from './publisher';
+import { dynamo } from './clients';
+import { EffectStore } from './effect-store';
 
-/** What most handlers set up at module load: their table, the bus they publish to, and the ledger. */
-export function serviceRuntime(options: { publishes: boolean }) {
+/** What most handlers set up at module load: their table and the store that writes effects to it. */
+export function serviceRuntime() {
   const tableName = requireEnv('TABLE_NAME');
-  const publisher = new Publisher({
-    client: eventBridge,
-    // A consumer that publishes nothing is not given a bus (least privilege), so it needs none.
-    eventBusName: options.publishes ? requireEnv('EVENT_BUS_NAME') : '',
-  });
-  return { tableName, publisher, ledger: new EffectLedger({ dynamo, publisher, tableName }) };
+  return { tableName, store: new EffectStore(dynamo, tableName) };
 }

@@ -22,14 +22,14 @@ export function sqsConsumer<S extends Subscription>(
   handle: EventHandler<S>,
 ): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
   const processor = new BatchProcessor(EventType.SQS);
-  // Where and when a record's last failure is kept (see failure-log.ts): the function's table, at the
-  // receive that sends the message to the DLQ.
-  const tableName = requireEnv('TABLE_NAME');
+  // Where and when a record's last failure is kept (see failure-log.ts): the service's failure table,
+  // at the receive that sends the message to the DLQ.
+  const failureTable = requireEnv('FAILURE_TABLE_NAME');
   const maxReceiveCount = requireNumberEnv('MAX_RECEIVE_COUNT');
 
   // Copies of one event in one batch (a duplicate delivery, a re-publication) are handled once: the
-  // other copies wait for the first and share its outcome, instead of meeting its publication lease
-  // and failing back to the queue for a visibility timeout. One batch at a time per sandbox.
+  // other copies wait for the first and share its outcome, instead of racing it to the same item
+  // (a conditional write refused, a transaction conflict). One batch at a time per sandbox.
   const handling = new Map<string, Promise<void>>();
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -56,7 +56,7 @@ export function sqsConsumer<S extends Subscription>(
       log.error('record failed', { reason: err.message, errorName: err.name, receiveCount, permanent: err instanceof InvalidEventError });
       if (receiveCount >= maxReceiveCount) {
         await recordFinalFailure(
-          tableName,
+          failureTable,
           {
             messageId: record.messageId,
             receiveCount,

@@ -4,7 +4,7 @@ import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
 import { SCHEDULE_SHIPMENT } from './subscriptions';
 
-const { tableName, ledger } = serviceRuntime({ publishes: true });
+const { store } = serviceRuntime();
 
 const DAY_MS = 86_400_000;
 
@@ -18,22 +18,15 @@ export function planShipment(orderId: string, amount: number, paidAt: string) {
   };
 }
 
-/** PaymentAuthorized -> a shipment is scheduled -> ShipmentScheduled. */
+/** PaymentAuthorized -> one shipment per order, publishing ShipmentScheduled. */
 export const handler = sqsConsumer(SCHEDULE_SHIPMENT, async (event, log) => {
   const { orderId, amount } = event.data;
   const plan = planShipment(orderId, amount, event.time);
-  const result = await ledger.apply(
-    event.id,
-    [
-      {
-        Put: {
-          TableName: tableName,
-          Item: { pk: `ORDER#${orderId}`, sk: 'SHIPMENT', orderId, ...plan, scheduledAt: event.time },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ],
-    [eventEntry(ShipmentScheduled, { orderId, ...plan }, orderId)],
+  const result = await store.write(
+    store.put(
+      { pk: `ORDER#${orderId}`, sk: 'SHIPMENT', orderId, ...plan, scheduledAt: event.time },
+      { condition: 'attribute_not_exists(pk)', publish: [eventEntry(ShipmentScheduled, { orderId, ...plan }, orderId)] },
+    ),
   );
   log.info('shipment scheduled', { ...plan, result: result.status });
 });

@@ -1,27 +1,18 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { dlqDepthAlarm, oldestMessageAlarm } from './queue-alarms';
 import { deadLetterQueue, DLQ_RETENTION, SECURE_QUEUE_DEFAULTS } from './secure-queue';
+import { pipelineFunction, type TableGrant } from './pipeline-function';
 import { checkDuration, checkInteger } from './validate';
 
-/** How a function may use a table it is given. */
-export type TableAccess = 'read' | 'write' | 'readWrite';
-
-export interface TableGrant {
-  readonly table: dynamodb.ITable;
-  /** @default 'readWrite' */
-  readonly access?: TableAccess;
-}
+export type { TableAccess, TableGrant } from './pipeline-function';
 
 export interface QueuedEventHandlerProps {
   /** The bus whose events the rule matches. */
@@ -39,10 +30,11 @@ export interface QueuedEventHandlerProps {
    */
   readonly tables?: Readonly<Record<string, TableGrant>>;
   /**
-   * The bus the function publishes to: grants `events:PutEvents` on it alone and sets `EVENT_BUS_NAME`.
-   * @default - the function publishes nothing
+   * Where the function keeps the reason of a record's last failure (`FAILURE_TABLE_NAME`, write only),
+   * read by `npm run dlq` beside the message. Handlers publish nothing themselves: their events go
+   * out through their table's outbox relay.
    */
-  readonly publishesTo?: events.IEventBus;
+  readonly failureTable: dynamodb.ITable;
   /** Extra environment variables. @default - none */
   readonly environment?: Readonly<Record<string, string>>;
   /** Function timeout; the queue's visibility timeout is six times this. @default Duration.seconds(10) */
@@ -142,65 +134,16 @@ export class QueuedEventHandler extends Construct {
   }
 
   private createFunction(props: QueuedEventHandlerProps, timeout: Duration): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    // An explicit role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.
-    const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    // The log group's ARN attribute ends in `:*`, which covers its log streams and nothing else.
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
-
-    const environment: Record<string, string> = {
-      POWERTOOLS_SERVICE_NAME: this.node.id,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      // Stack traces point into the TypeScript sources through the bundled source map.
-      NODE_OPTIONS: '--enable-source-maps',
-      // The handler keeps the reason of a record's last failure, at the receive that sends it to the DLQ.
-      MAX_RECEIVE_COUNT: String(props.maxReceiveCount ?? 5),
-      ...props.environment,
-    };
-    const fn = new NodejsFunction(this, 'Function', {
+    return pipelineFunction(this, {
       entry: props.entry,
-      handler: 'handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
       timeout,
-      role,
-      logGroup,
-      environment,
-      bundling: {
-        minify: true,
-        // Error class names reach logs and DLQ triage (InvalidEventError, PublishError): keep them.
-        keepNames: true,
-        sourceMap: true,
-        target: 'node22',
-        // The SDK is bundled, not taken from the runtime: the version that was tested is the one that runs.
-        externalModules: [],
-        forceDockerBundling: false,
-      },
+      memorySize: props.memorySize ?? 256,
+      tables: { ...props.tables, FAILURE_TABLE_NAME: { table: props.failureTable, access: 'write' } },
+      // The handler keeps the reason of a record's last failure, at the receive that sends it to the DLQ.
+      environment: { MAX_RECEIVE_COUNT: String(props.maxReceiveCount ?? 5), ...props.environment },
+      logRemovalPolicy: props.logRemovalPolicy,
     });
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'nodejs22.x is the runtime the pipeline is tested on here and on LocalStack; it is supported by AWS until 2027.',
-    });
-
-    for (const [variable, grant] of Object.entries(props.tables ?? {})) {
-      fn.addEnvironment(variable, grant.table.tableName);
-      const access = grant.access ?? 'readWrite';
-      if (access === 'read') grant.table.grantReadData(fn);
-      else if (access === 'write') grant.table.grantWriteData(fn);
-      else grant.table.grantReadWriteData(fn);
-    }
-    if (props.publishesTo !== undefined) {
-      fn.addEnvironment('EVENT_BUS_NAME', props.publishesTo.eventBusName);
-      props.publishesTo.grantPutEventsTo(fn);
-    }
-    return fn;
   }
 }
 

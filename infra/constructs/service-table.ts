@@ -7,14 +7,19 @@ export interface ServiceTableProps {
   readonly removalPolicy: RemovalPolicy;
   /** Secondary indexes, each keyed by a string partition key and an optional string sort key. @default - none */
   readonly indexes?: ReadonlyArray<{ readonly name: string; readonly partitionKey: string; readonly sortKey?: string }>;
+  /**
+   * A stream of every change, new and old images (what the outbox relay reads: the events of a
+   * write are those its new image holds and its old one did not). @default false
+   */
+  readonly stream?: boolean;
 }
 
-/** The attribute that expires items (processed-event markers) through DynamoDB TTL. */
+/** The attribute that expires items (failure reasons) through DynamoDB TTL. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
  * The table a service owns: generic `pk`/`sk` string keys (single-table design), on-demand capacity,
- * point-in-time recovery, AWS-owned encryption, TTL on `expiresAt`.
+ * point-in-time recovery, AWS-owned encryption, TTL on `expiresAt`, and a stream when it has an outbox.
  */
 export class ServiceTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -29,6 +34,7 @@ export class ServiceTable extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: props.removalPolicy,
+      ...(props.stream === true ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     });
     for (const index of props.indexes ?? []) {
       this.table.addGlobalSecondaryIndex({

@@ -10,8 +10,8 @@ export class InventoryStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { table } = this.serviceTable('Inventory');
-    const common = { tables: { TABLE_NAME: { table } }, publishesTo: this.domainBus };
+    const { table } = this.serviceTable('Inventory', { publishes: true });
+    const common = { tables: { TABLE_NAME: { table } } };
     this.reserveStock = this.hop('ReserveStock', 'inventory/reserve-stock', {
       ...common,
       description: 'OrderPlaced -> all items reserved at once -> StockReserved | StockRejected',

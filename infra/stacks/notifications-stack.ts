@@ -11,7 +11,7 @@ export class NotificationsStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { table } = this.serviceTable('Notifications', [{ name: 'byCustomer', partitionKey: 'customerKey', sortKey: 'createdAt' }]);
+    const { table } = this.serviceTable('Notifications', { indexes: [{ name: 'byCustomer', partitionKey: 'customerKey', sortKey: 'createdAt' }] });
     this.sendNotification = this.hop('SendNotification', 'notifications/send-notification', {
       tables: { TABLE_NAME: { table } },
       description: 'OrderStatusChanged (customer-visible) -> notification',

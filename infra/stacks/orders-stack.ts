@@ -10,8 +10,8 @@ export class OrdersStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { table } = this.serviceTable('Orders');
-    const common = { tables: { TABLE_NAME: { table } }, publishesTo: this.domainBus };
+    const { table } = this.serviceTable('Orders', { publishes: true });
+    const common = { tables: { TABLE_NAME: { table } } };
     this.recordOrder = this.hop('RecordOrder', 'orders/record-order', {
       ...common,
       description: 'OrderPlaced -> order recorded as PLACED',

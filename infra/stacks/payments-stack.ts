@@ -14,10 +14,9 @@ export class PaymentsStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: PaymentsStackProps) {
     super(scope, id, props);
-    const { table } = this.serviceTable('Payments');
+    const { table } = this.serviceTable('Payments', { publishes: true });
     this.authorizePayment = this.hop('AuthorizePayment', 'payments/authorize-payment', {
       tables: { TABLE_NAME: { table } },
-      publishesTo: this.domainBus,
       environment: { CREDIT_LIMIT: String(props.creditLimit ?? 5000) },
       description: 'StockReserved -> PaymentAuthorized | PaymentDeclined',
       subscription: AUTHORIZE_PAYMENT,

@@ -1,11 +1,13 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import type { Subscription } from '../../functions/events/subscription';
+import { FailureTable } from '../constructs/failure-table';
+import { OutboxRelay } from '../constructs/outbox-relay';
 import { ServiceTable, type ServiceTableProps } from '../constructs/service-table';
 import { QueuedEventHandler, type QueuedEventHandlerProps } from '../constructs/queued-event-handler';
-import { outputHop, outputTable } from './outputs';
+import { outputHop, outputQueue, outputTable } from './outputs';
 import type { Stage } from './stage';
 
 export interface ServiceStackProps extends StackProps {
@@ -22,7 +24,7 @@ export interface ServiceStackProps extends StackProps {
 
 export type HopTuning = Pick<QueuedEventHandlerProps, 'batchSize' | 'maxBatchingWindow'>;
 
-export interface HopProps extends Omit<QueuedEventHandlerProps, 'eventBus' | 'entry' | 'eventPattern'> {
+export interface HopProps extends Omit<QueuedEventHandlerProps, 'eventBus' | 'entry' | 'eventPattern' | 'failureTable'> {
   /** What the handler consumes: the rule's pattern comes from it, as the handler's validation does. */
   readonly subscription: Subscription;
 }
@@ -43,6 +45,7 @@ export abstract class ServiceStack extends Stack {
   protected readonly stage: Stage;
   protected readonly domainBus: events.IEventBus;
   private readonly hopTuning: HopTuning;
+  private failures: FailureTable | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -51,11 +54,26 @@ export abstract class ServiceStack extends Stack {
     this.hopTuning = props.hopTuning ?? {};
   }
 
-  /** The service's own table, with its `<name>TableName` output. */
-  protected serviceTable(name: string, indexes?: ServiceTableProps['indexes']): ServiceTable {
-    const table = new ServiceTable(this, `${name}Table`, { removalPolicy: this.stage.removalPolicy, indexes });
+  /**
+   * The service's own table, with its `<name>TableName` output. A service that publishes gets the
+   * table's stream and its outbox relay to the domain bus (`<name>Relay...` outputs): its handlers'
+   * events are written with their effects and published from there.
+   */
+  protected serviceTable(name: string, options: { readonly indexes?: ServiceTableProps['indexes']; readonly publishes?: boolean } = {}): ServiceTable & { relay?: OutboxRelay } {
+    const publishes = options.publishes === true;
+    const table = new ServiceTable(this, `${name}Table`, { removalPolicy: this.stage.removalPolicy, indexes: options.indexes, stream: publishes });
     outputTable(this, name, table.table);
-    return table;
+    if (!publishes) return table;
+    const relay = new OutboxRelay(this, `${name}Relay`, { table: table.table, eventBus: this.domainBus, logRemovalPolicy: this.stage.removalPolicy });
+    outputQueue(this, `${name}RelayDeadLetterQueue`, relay.deadLetterQueue);
+    new CfnOutput(this, `${name}RelayFunctionName`, { value: relay.function.functionName });
+    return Object.assign(table, { relay });
+  }
+
+  /** Where the service's handlers keep the reasons of the messages they gave up on; one per service. */
+  private failureTable(): FailureTable {
+    this.failures ??= new FailureTable(this, 'Failures', { removalPolicy: this.stage.removalPolicy });
+    return this.failures;
   }
 
   /** A hop on the domain bus running `functions/<handler>.ts`, with `<name>...` outputs. */
@@ -65,6 +83,7 @@ export abstract class ServiceStack extends Stack {
       entry: path.join(FUNCTIONS_DIR, `${handler}.ts`),
       eventPattern: rulePattern(subscription),
       logRemovalPolicy: this.stage.removalPolicy,
+      failureTable: this.failureTable().table,
       ...props,
       ...this.hopTuning,
     });

@@ -9,10 +9,9 @@ export class ShippingStack extends ServiceStack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { table } = this.serviceTable('Shipping');
+    const { table } = this.serviceTable('Shipping', { publishes: true });
     this.scheduleShipment = this.hop('ScheduleShipment', 'shipping/schedule-shipment', {
       tables: { TABLE_NAME: { table } },
-      publishesTo: this.domainBus,
       description: 'PaymentAuthorized -> ShipmentScheduled',
       subscription: SCHEDULE_SHIPMENT,
     });

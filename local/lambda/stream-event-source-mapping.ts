@@ -239,8 +239,9 @@ export class StreamEventSourceMapping {
     try {
       answer = await this.deps.reader.records(position.iterator, limit);
     } catch (error) {
-      // Shard iterators expire (15 minutes on AWS): take a new one where this one was.
-      if (!(error instanceof StreamsError) || error.type !== 'ExpiredIteratorException') throw error;
+      // Shard iterators expire (15 minutes on AWS); DynamoDB Local also refuses, as trimmed, the next
+      // iterator of a read that found the shard empty: take a new one where this one was.
+      if (!(error instanceof StreamsError) || !['ExpiredIteratorException', 'TrimmedDataAccessException'].includes(error.type)) throw error;
       const { localArn } = this.config;
       position.iterator = position.lastRead === undefined
         ? await this.deps.reader.iterator(localArn, position.shardId, position.start)

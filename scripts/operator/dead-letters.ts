@@ -48,8 +48,9 @@ export async function peek(shop: ShopClient, url: string): Promise<Message[]> {
 }
 
 /**
- * Why a message is in its DLQ. EventBridge says it in the message (ERROR_CODE, ERROR_MESSAGE); for
- * a message SQS moved after maxReceiveCount, the handler kept the reason in its table, found through
+ * Why a message is in its DLQ. EventBridge says it in the message (ERROR_CODE, ERROR_MESSAGE); an
+ * outbox relay's on-failure record describes the stream batch it gave up on; for a message SQS moved
+ * after maxReceiveCount, the handler kept the reason in its service's failure table, found through
  * the function's configuration (`XDeadLetterQueue` belongs to function `XFunctionName`).
  */
 export async function reasonOf(shop: ShopClient, queueName: string, message: Message): Promise<string> {
@@ -57,17 +58,40 @@ export async function reasonOf(shop: ShopClient, queueName: string, message: Mes
   if (attributes['ERROR_CODE'] !== undefined) {
     return `${attributes['ERROR_CODE'].StringValue}: ${attributes['ERROR_MESSAGE']?.StringValue ?? ''} (EventBridge could not deliver to ${attributes['TARGET_ARN']?.StringValue ?? 'its target'})`;
   }
+  const stream = streamFailure(message.Body);
+  if (stream !== undefined) return stream;
   const hop = queueName.replace(/DeadLetterQueue$/, '');
   try {
     const functionName = output(shop.outputs, `${hop}FunctionName`);
     const config = await shop.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    const table = config.Environment?.Variables?.['TABLE_NAME'];
-    if (table === undefined) return 'unknown (the function has no TABLE_NAME)';
+    const table = config.Environment?.Variables?.['FAILURE_TABLE_NAME'];
+    if (table === undefined) return 'unknown (the function has no FAILURE_TABLE_NAME)';
     const { Item } = await shop.dynamo.send(new GetCommand({ TableName: table, Key: failureKey(message.MessageId!) }));
     if (Item === undefined) return `unknown: the function failed as a whole (timeout, crash or error) without a record reason; see the logs of ${functionName}`;
     return `${String(Item['errorName'])}: ${String(Item['reason'])}`;
   } catch (error) {
     return `unknown (${(error as Error).message})`;
+  }
+}
+
+/** The reason an outbox relay's on-failure record gives (Lambda's record of a stream batch given up on). */
+function streamFailure(body: string | undefined): string | undefined {
+  try {
+    const record = JSON.parse(body ?? '') as {
+      requestContext?: { condition?: string; approximateInvokeCount?: number };
+      responseContext?: { functionError?: string | null };
+      DDBStreamBatchInfo?: { batchSize?: number; shardId?: string; startSequenceNumber?: string; endSequenceNumber?: string; streamArn?: string };
+    };
+    const batch = record.DDBStreamBatchInfo;
+    if (batch === undefined) return undefined;
+    const table = /table\/([^/]+)\/stream/.exec(batch.streamArn ?? '')?.[1] ?? 'its table';
+    return (
+      `${record.requestContext?.condition ?? 'Failed'} after ${record.requestContext?.approximateInvokeCount ?? '?'} invocations` +
+      `${record.responseContext?.functionError ? ` (${record.responseContext.functionError})` : ''}: ${batch.batchSize ?? '?'} stream records of ${table}, ` +
+      `sequence numbers ${batch.startSequenceNumber}..${batch.endSequenceNumber} on ${batch.shardId}; their events are in the items' outbox`
+    );
+  } catch {
+    return undefined;
   }
 }
 

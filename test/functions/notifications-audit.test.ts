@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { OrderPlaced, OrderStatusChanged, type CatalogEvent } from '../../functions/events';
+import { ShipmentDelivered, OrderPlaced, OrderStatusChanged, type CatalogEvent } from '../../functions/events';
 import { catalogEvent, listTestEvents, loadTestEvent } from '../support/events';
 import { captureEvents, failedIds, invoke, loadHandler } from '../support/handlers';
 import { createServiceTable, queryPartition, testDynamo } from '../support/tables';
@@ -78,6 +78,23 @@ describe('audit/record-event', () => {
     // Assess
     expect(responses.map(failedIds)).toEqual([[], []]);
     expect((await queryPartition(auditTable, 'ORDER#ord-republished')).map((item) => item['eventId'])).toEqual([producerId]);
+  });
+
+  it('keeps a partner event whose id collides with one of ours: ids are scoped by source', async () => {
+    // Prepare: our OrderPlaced and the carrier's ShipmentDelivered, with the same producer id and time.
+    const at = '2026-11-22T11:00:00.000Z';
+    const withId = <E extends { detail: { metadata: object } }>(event: E): E => ({ ...event, detail: { ...event.detail, metadata: { ...event.detail.metadata, occurredAt: at, eventId: 'colliding-id' } } });
+    const ours = withId(catalogEvent(OrderPlaced, loadTestEvent<CatalogEvent<typeof OrderPlaced>>('shop.orders/order-placed.json').detail.data, { correlationId: 'ord-collide' }));
+    const delivered = loadTestEvent<CatalogEvent<typeof ShipmentDelivered>>('carrier.webhooks/shipment-delivered.json').detail.data;
+    const partners = withId(catalogEvent(ShipmentDelivered, delivered, { correlationId: 'ord-collide' }));
+
+    // Act: the partner's first, then ours.
+    const responses = [await invoke(audit, partners), await invoke(audit, ours)];
+
+    // Assess: both are in the store.
+    expect(responses.map(failedIds)).toEqual([[], []]);
+    const stored = await queryPartition(auditTable, 'ORDER#ord-collide');
+    expect(stored.map((item) => `${String(item['source'])}/${String(item['eventId'])}`).sort()).toEqual(['carrier.webhooks/colliding-id', 'shop.orders/colliding-id']);
   });
 
   it('sends an event that breaks its schema to the DLQ path, alone', async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../functions/events';
 import { STATUS_RANK } from '../../functions/orders/order-status';
 import { catalogEvent, lambdaContext, loadTestEvent, sqsEvent } from '../support/events';
-import { captureEvents, loadHandler } from '../support/handlers';
+import { captureEvents, flushOutboxes, loadHandler, publishOutboxesOf } from '../support/handlers';
 import { createServiceTable, getItem } from '../support/tables';
 
 /**
@@ -29,7 +29,8 @@ const events = captureEvents();
 
 beforeAll(async () => {
   table = await createServiceTable('orders-out-of-order');
-  const env = { TABLE_NAME: table, EVENT_BUS_NAME: 'domain-bus' };
+  publishOutboxesOf(table);
+  const env = { TABLE_NAME: table };
   recordOrder = loadHandler('orders/record-order', env);
   updateStatus = loadHandler('orders/update-order-status', env);
 });
@@ -112,6 +113,8 @@ async function deliver(sequence: AnyEvent[], batchSizes: number[]): Promise<void
         sqs.Records.forEach((record, i) => failed.has(record.messageId) && queue.push(list[i]!));
       }),
     );
+    // What the batch wrote is published from the table's stream.
+    await flushOutboxes();
   }
 }
 

@@ -1,6 +1,6 @@
 import { PaymentAuthorized, StockReserved, type CatalogEvent } from '../../functions/events';
 import { catalogEvent, loadTestEvent } from '../support/events';
-import { captureEvents, failedIds, invoke, loadHandler } from '../support/handlers';
+import { captureEvents, failedIds, invoke, loadHandler, publishOutboxesOf } from '../support/handlers';
 import { createServiceTable, getItem } from '../support/tables';
 
 let authorize: ReturnType<typeof loadHandler>;
@@ -12,9 +12,10 @@ const events = captureEvents();
 beforeAll(async () => {
   paymentsTable = await createServiceTable('payments');
   shippingTable = await createServiceTable('shipping');
-  authorize = loadHandler('payments/authorize-payment', { TABLE_NAME: paymentsTable, EVENT_BUS_NAME: 'domain-bus', CREDIT_LIMIT: '5000' });
+  publishOutboxesOf(paymentsTable, shippingTable);
+  authorize = loadHandler('payments/authorize-payment', { TABLE_NAME: paymentsTable, CREDIT_LIMIT: '5000' });
   // Module-level config is read at load: each handler keeps the TABLE_NAME it was loaded with.
-  schedule = loadHandler('shipping/schedule-shipment', { TABLE_NAME: shippingTable, EVENT_BUS_NAME: 'domain-bus' });
+  schedule = loadHandler('shipping/schedule-shipment', { TABLE_NAME: shippingTable });
 });
 beforeEach(() => events.reset());
 

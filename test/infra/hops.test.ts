@@ -34,8 +34,13 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
     }
   });
 
+  const sqsMappings = Object.values(mappings).filter((m) => queues[refId(m.Properties!['EventSourceArn'])!] !== undefined);
+  const streamMappings = Object.values(mappings).filter((m) => queues[refId(m.Properties!['EventSourceArn'])!] === undefined);
+  const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+
   it('redrives every queue that feeds a function to a DLQ and reports batch item failures', () => {
-    for (const mapping of Object.values(mappings)) {
+    expect(sqsMappings.length).toBeGreaterThan(0);
+    for (const mapping of sqsMappings) {
       const props = mapping.Properties!;
       expect(props['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
       expect(props['BatchSize']).toBe(10);
@@ -48,6 +53,26 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
       // Six times the function's timeout, so a slow batch is not delivered twice.
       const fn = functions[refId(props['FunctionName'])!]!;
       expect(queue.Properties!['VisibilityTimeout']).toBe(6 * (fn.Properties!['Timeout'] as number));
+    }
+  });
+
+  it('publishes the outbox of every table with a stream through a relay with a failure path', () => {
+    const streamed = Object.entries(tables).filter(([, t]) => t.Properties!['StreamSpecification'] !== undefined);
+    expect(streamMappings).toHaveLength(streamed.length);
+    for (const [id, table] of streamed) {
+      expect(table.Properties!['StreamSpecification']).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      const mapping = streamMappings.find((m) => refId(m.Properties!['EventSourceArn']) === id);
+      expect(mapping?.Properties).toMatchObject({
+        StartingPosition: 'TRIM_HORIZON',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 10,
+        MaximumRecordAgeInSeconds: 6 * 3600,
+        // Only writes that carry an outbox invoke the relay.
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { outbox: { S: [{ exists: true }] } } } }) }] },
+      });
+      const onFailure = refId((mapping!.Properties!['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination);
+      expect(queues[onFailure!]).toBeDefined();
     }
   });
 
@@ -87,9 +112,9 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
     }
   });
 
-  it('limits each function to its own log group, queue, service table and the domain bus', () => {
+  it('limits each function to its own log group, queue, the service\'s tables and the domain bus', () => {
     const policies = resourcesOf(template, 'AWS::IAM::Policy');
-    const tables = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table'));
+    const tableIds = Object.keys(tables);
     for (const [fnId, fn] of Object.entries(functions)) {
       const roleId = refId(fn.Properties!['Role'])!;
       const hop = fnId.replace(/Function[0-9A-F]{8}$/, '');
@@ -104,9 +129,12 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
           const id = refId(resource) ?? (JSON.stringify(resource).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)"/)?.[1]);
           if (text.includes('Fn::ImportValue')) {
             expect(text).toMatch(/DomainBus/);
+          } else if (resource === '*') {
+            // DynamoDB Streams' ListStreams has no resource-level permission: the stream reader's only wildcard.
+            expect(statement['Action']).toBe('dynamodb:ListStreams');
           } else {
-            // Either a resource of this hop (its log group, its queue) or the service's own table.
-            expect(id !== undefined && (id.startsWith(hop) || tables.includes(id))).toBe(true);
+            // Either a resource of this hop (its log group, its queue) or one of the service's tables.
+            expect(id !== undefined && (id.startsWith(hop) || tableIds.includes(id))).toBe(true);
           }
         }
       }

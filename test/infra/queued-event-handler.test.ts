@@ -1,7 +1,9 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as path from 'node:path';
+import { FailureTable } from '../../infra/constructs/failure-table';
 import { QueuedEventHandler, type QueuedEventHandlerProps } from '../../infra/constructs/queued-event-handler';
 import { appContext } from '../support/synth';
 
@@ -14,6 +16,7 @@ function build(overrides: Partial<QueuedEventHandlerProps> = {}) {
     eventBus: new events.EventBus(stack, 'Bus'),
     eventPattern: { source: ['shop.test'] },
     entry: ENTRY,
+    failureTable: new FailureTable(stack, 'Failures', { removalPolicy: RemovalPolicy.DESTROY }).table,
     ...overrides,
   });
   return { stack, hop, template: Template.fromStack(stack) };
@@ -40,13 +43,14 @@ describe('QueuedEventHandler', () => {
     });
   });
 
-  it('grants PutEvents on the bus it publishes to and sets EVENT_BUS_NAME', () => {
-    const stack = new Stack(new App({ context: appContext() }), 'Test');
-    const bus = new events.EventBus(stack, 'Bus');
-    new QueuedEventHandler(stack, 'Hop', { eventBus: bus, eventPattern: { source: ['x'] }, entry: ENTRY, publishesTo: bus });
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { EVENT_BUS_NAME: { Ref: stack.getLogicalId(bus.node.defaultChild as events.CfnEventBus) } } } });
-    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('events:PutEvents');
+  it('may write its failure table (FAILURE_TABLE_NAME) and may not publish: events leave through the outbox relay', () => {
+    const { template, stack } = build();
+    const failures = stack.node.findChild('Failures').node.findChild('Table').node.defaultChild as CfnTable;
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { FAILURE_TABLE_NAME: { Ref: stack.getLogicalId(failures) } } } });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('dynamodb:PutItem');
+    expect(policies).not.toContain('dynamodb:GetItem');
+    expect(policies).not.toContain('events:PutEvents');
   });
 
   it('takes a batch above 10 with a batching window, as Lambda does for standard queues', () => {

@@ -58,6 +58,6 @@ describe('npm run invoke', () => {
   it('names the functions it knows when the name matches none', async () => {
     const result = await invoke('NoSuchFunction', 'test/events/shop.orders/order-placed.json');
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('no function named "NoSuchFunction"; the app has: RecordOrder, UpdateOrderStatus, ReserveStock');
+    expect(result.stderr).toContain('no function named "NoSuchFunction"; the app has: OrdersRelay, RecordOrder, UpdateOrderStatus, InventoryRelay, ReserveStock');
   });
 });

@@ -8,6 +8,10 @@ class FakeStream {
   readonly records: StreamRecord[] = [];
   /** The next GetRecords answers that its iterator expired. */
   expireNext = false;
+  /** The next GetRecords' iterator is refused, then and ever after, with TrimmedDataAccessException (DynamoDB Local, for the iterator after an empty read). */
+  trimNext = false;
+  private readonly trimmed = new Set<string>();
+  private tokens = 0;
   append(key: string, extra: Record<string, unknown> = {}, createdAt = Date.UTC(2026, 0, 1) / 1000): void {
     const n = this.records.length + 1;
     this.records.push({
@@ -22,16 +26,22 @@ class FakeStream {
   reader(): StreamReader {
     return {
       shards: async () => [{ ShardId: 'shard-1' }],
+      // An iterator is a position and a token of its own, as each of DynamoDB's is a new string.
       iterator: async (_arn: string, _shard: string, type: string, after?: string) =>
-        String(type === 'LATEST' ? this.records.length : type === 'AFTER_SEQUENCE_NUMBER' ? this.records.findIndex((r) => r.dynamodb.SequenceNumber === after) + 1 : 0),
+        `${type === 'LATEST' ? this.records.length : type === 'AFTER_SEQUENCE_NUMBER' ? this.records.findIndex((r) => r.dynamodb.SequenceNumber === after) + 1 : 0}#${this.tokens++}`,
       records: async (iterator: string, limit: number) => {
         if (this.expireNext) {
           this.expireNext = false;
           throw new StreamsError('ExpiredIteratorException', 'Iterator expired');
         }
-        const from = Number(iterator);
+        if (this.trimNext) this.trimmed.add(iterator);
+        this.trimNext = false;
+        if (this.trimmed.has(iterator)) {
+          throw new StreamsError('TrimmedDataAccessException', 'The operation attempted to read past the oldest stream record in a shard.');
+        }
+        const from = Number(iterator.split('#')[0]);
         const records = this.records.slice(from, from + limit);
-        return { records, next: String(from + records.length) };
+        return { records, next: `${from + records.length}#${this.tokens++}` };
       },
     } as unknown as StreamReader;
   }
@@ -167,5 +177,19 @@ describe('a DynamoDB stream event source mapping', () => {
     await settle();
     mapping.stop();
     expect(batches).toEqual([['a'], ['b']]);
+  });
+
+  it('takes a new iterator from the shard\'s start when the stream was empty and its next iterator is refused as trimmed', async () => {
+    // DynamoDB Local answers a read with the iterator that followed an empty read so: a mapping
+    // created on an empty table (the outbox relay at deploy) once never delivered a record.
+    const { stream, batches, mapping, settle } = setUp({ startingPosition: 'TRIM_HORIZON' }, () => undefined);
+    mapping.start();
+    await settle();
+    stream.trimNext = true;
+    stream.append('first');
+    mapping.notify();
+    await settle();
+    mapping.stop();
+    expect(batches).toEqual([['first']]);
   });
 });

@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { randomUUID } from 'node:crypto';
 import { eventBridge } from '../../functions/shared/clients';
 import { lambdaContext, sqsEvent } from './events';
+import { OutboxStream } from './outbox';
 
 type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -12,7 +13,7 @@ type Handler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
  * `path` is relative to `functions/`, without extension.
  */
 export function loadHandler(modulePath: string, env: Record<string, string>): Handler {
-  Object.assign(process.env, { MAX_RECEIVE_COUNT: '5', ...env });
+  Object.assign(process.env, { MAX_RECEIVE_COUNT: '5', FAILURE_TABLE_NAME: 'no-failure-table', ...env });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(`../../functions/${modulePath}`) as { handler: Handler }).handler;
 }
@@ -52,9 +53,23 @@ export function captureEvents() {
   };
 }
 
-/** Runs a handler on one SQS batch of the given EventBridge events (or raw bodies). */
-export function invoke(handler: Handler, ...bodies: unknown[]): Promise<SQSBatchResponse> {
-  return handler(sqsEvent(...bodies), lambdaContext());
+const outboxes: OutboxStream[] = [];
+
+/** The tables whose outboxes `invoke` publishes after each handler run (through the real relay). */
+export function publishOutboxesOf(...tableNames: string[]): void {
+  outboxes.push(...tableNames.map((name) => new OutboxStream(name)));
+}
+
+/** Publishes what the registered tables' outboxes owe, as the relay on their streams would. */
+export async function flushOutboxes(): Promise<void> {
+  for (const outbox of outboxes) await outbox.flush();
+}
+
+/** Runs a handler on one SQS batch of the given EventBridge events (or raw bodies), then publishes its outbox. */
+export async function invoke(handler: Handler, ...bodies: unknown[]): Promise<SQSBatchResponse> {
+  const response = await handler(sqsEvent(...bodies), lambdaContext());
+  await flushOutboxes();
+  return response;
 }
 
 /** The failed message ids of a batch response, for assertions. */

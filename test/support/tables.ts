@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 export const testDynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: process.env['DYNAMODB_TEST_ENDPOINT'] }));
 
 /**
- * Creates a table shaped like `ServiceTable` (pk/sk strings, optional GSIs) under a unique name, so
+ * Creates a table shaped like `ServiceTable` (pk/sk strings, optional GSIs, a stream) under a unique name, so
  * test files running in parallel never share state.
  */
 export async function createServiceTable(service: string, indexes: Array<{ name: string; partitionKey: string; sortKey?: string }> = []): Promise<string> {
@@ -28,6 +28,8 @@ export async function createServiceTable(service: string, indexes: Array<{ name:
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
       AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType: AttributeType as 'S' })),
       ...(gsis.length > 0 ? { GlobalSecondaryIndexes: gsis } : {}),
+      // As a publishing service's table: the outbox relay reads the stream (test/support/outbox.ts).
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
   return tableName;
@@ -45,4 +47,18 @@ export async function queryPartition(tableName: string, pk: string): Promise<Arr
 export async function scanPrefix(tableName: string, prefix: string): Promise<Array<Record<string, unknown>>> {
   const { Items = [] } = await testDynamo.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
   return Items.filter((item) => String(item['pk']).startsWith(prefix));
+}
+
+/** Creates a table shaped like `FailureTable` (keyed by message id) under a unique name. */
+export async function createFailureTable(service: string): Promise<string> {
+  const tableName = `${service}-failures-${randomUUID().slice(0, 8)}`;
+  await testDynamo.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'messageId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'messageId', AttributeType: 'S' }],
+    }),
+  );
+  return tableName;
 }
