@@ -83,14 +83,14 @@ export class EffectStore {
   }
 
   /**
-   * Moves counters of an item (stock levels) by the amounts in `add`, refused unless each counter
-   * in `atLeast` holds at least its amount first. For items that never carry an outbox: a counter
-   * change publishes nothing.
+   * Moves counters of an item (stock levels) by the amounts in `add` (a missing counter counts as
+   * 0), refused unless each counter in `atLeast` holds at least its amount first. A counter change
+   * publishes nothing, and an outbox the item holds from an earlier write is not published again.
    */
   adjust(key: Record<string, unknown>, options: { readonly add: Record<string, number>; readonly atLeast?: Record<string, number> }): EffectWrite {
     const names = Object.fromEntries([...Object.keys(options.add), ...Object.keys(options.atLeast ?? {})].map((name) => [`#${name}`, name]));
-    const values: Record<string, number> = {};
-    const assignments = Object.entries(options.add).map(([name, amount]) => ((values[`:add_${name}`] = amount), `#${name} = #${name} + :add_${name}`));
+    const values: Record<string, number> = { ':zero': 0 };
+    const assignments = Object.entries(options.add).map(([name, amount]) => ((values[`:add_${name}`] = amount), `#${name} = if_not_exists(#${name}, :zero) + :add_${name}`));
     const conditions = Object.entries(options.atLeast ?? {}).map(([name, amount]) => ((values[`:min_${name}`] = amount), `#${name} >= :min_${name}`));
     return {
       Update: {
