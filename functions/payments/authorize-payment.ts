@@ -1,5 +1,6 @@
 import { PaymentAuthorized, PaymentDeclined } from '../events';
 import { requireNumberEnv } from '../shared/env';
+import { countMetric } from '../shared/metrics';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
@@ -24,5 +25,6 @@ export const handler = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
       { condition: 'attribute_not_exists(pk)', publish: [outcome] },
     ),
   );
+  if (result.status === 'written' && decision.outcome === 'DECLINED') countMetric('PaymentDeclines');
   log.info('payment decided', { outcome: decision.outcome, result: result.status });
 });
