@@ -1,5 +1,6 @@
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { OrderPlaced, ShipmentDelivered, type EventData } from '../functions/events';
+import { newTraceHeader } from '../functions/shared/trace-context';
 import { eventEntry } from '../functions/shared/publisher';
 
 type Order = EventData<typeof OrderPlaced>;
@@ -23,7 +24,8 @@ export function sampleOrder(orderId: string, path: SamplePath, placedAt = new Da
   return { orderId, customerId: path === 'declined-card' ? `test-declined-${orderId}` : `cust-${orderId}`, items, currency: 'EUR', total: orderTotal(items), placedAt };
 }
 
-export const orderEntry = (order: Order): PutEventsRequestEntry => eventEntry(OrderPlaced, order, order.orderId);
+/** An order placed as a traced client places it: its own X-Ray trace, which every hop of its saga continues. */
+export const orderEntry = (order: Order): PutEventsRequestEntry => ({ ...eventEntry(OrderPlaced, order, order.orderId), TraceHeader: newTraceHeader() });
 
 /** An OrderPlaced that breaks its schema: every consumer must park it in its DLQ, alone. */
 export function poisonEntry(orderId: string): PutEventsRequestEntry {

@@ -1,5 +1,6 @@
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
+import { currentTraceHeader, traceIdOf } from '../shared/trace-context';
 import { RECORD_EVENT } from './subscriptions';
 
 const { store } = serviceRuntime();
@@ -10,6 +11,7 @@ const { store } = serviceRuntime();
  * source in the key keeps a partner's event ids from ever colliding with ours.
  */
 export const handler = sqsConsumer(RECORD_EVENT, async (event, log) => {
+  const traceId = traceIdOf(currentTraceHeader());
   const result = await store.write(
     store.put(
       {
@@ -22,6 +24,8 @@ export const handler = sqsConsumer(RECORD_EVENT, async (event, log) => {
         version: event.metadata.version,
         data: event.data,
         recordedAt: new Date().toISOString(),
+        // The X-Ray trace the event travelled in: an order's events share one (find it by the order).
+        ...(traceId === undefined ? {} : { traceId }),
       },
       { condition: 'attribute_not_exists(pk)', publish: [] },
     ),

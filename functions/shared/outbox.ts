@@ -8,14 +8,16 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 export const OUTBOX_ATTRIBUTE = 'outbox';
 
 /** An event as the outbox keeps it: what PutEvents takes, without the bus (the relay's). */
-export type OutboxEntry = Required<Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail'>>;
+export type OutboxEntry = Required<Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail'>> &
+  /** The X-Ray trace header of the write's record, so the publication continues the order's trace. */
+  Pick<PutEventsRequestEntry, 'TraceHeader'>;
 
 /** Outcome events of a write: none, one, or several. An explicit `[]` says a write publishes nothing. */
 export type Outcome = readonly OutboxEntry[];
 
 /** The outbox attribute's value for a write's outcome, or undefined when it publishes nothing. */
 export function outboxValue(outcome: Outcome): string | undefined {
-  return outcome.length === 0 ? undefined : JSON.stringify(outcome.map(({ Source, DetailType, Detail }) => ({ Source, DetailType, Detail })));
+  return outcome.length === 0 ? undefined : JSON.stringify(outcome.map(({ Source, DetailType, Detail, TraceHeader }) => ({ Source, DetailType, Detail, TraceHeader })));
 }
 
 /** Reads an outbox attribute back; throws naming the fault when it is not an array of entries. */
@@ -32,7 +34,7 @@ export function parseOutbox(value: string): OutboxEntry[] {
     if (typeof e?.Source !== 'string' || typeof e.DetailType !== 'string' || typeof e.Detail !== 'string') {
       throw new Error(`outbox entry ${index} needs string Source, DetailType and Detail`);
     }
-    return { Source: e.Source, DetailType: e.DetailType, Detail: e.Detail };
+    return { Source: e.Source, DetailType: e.DetailType, Detail: e.Detail, ...(typeof e.TraceHeader === 'string' ? { TraceHeader: e.TraceHeader } : {}) };
   });
 }
 

@@ -2,21 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventContract, EventData } from '../events/contract';
 import type { OutboxEntry } from './outbox';
+import { currentTraceHeader } from './trace-context';
 import { PublishError } from './errors';
 
 /**
  * An entry ready for PutEvents, built from a contract so its detail is typed and versioned, with an
- * id of its own that stays the same when the entry is published again (see `EventMetadata.eventId`).
+ * id of its own that stays the same when the entry is published again (see `EventMetadata.eventId`),
+ * and the trace header of the record being handled (the order's trace goes on with it).
  */
 export function eventEntry<C extends EventContract>(
   contract: C,
   data: EventData<C>,
   correlationId: string,
 ): OutboxEntry {
+  const traceHeader = currentTraceHeader();
   return {
     Source: contract.source,
     DetailType: contract.detailType,
     Detail: JSON.stringify({ metadata: { version: contract.version, correlationId, occurredAt: new Date().toISOString(), eventId: randomUUID() }, data }),
+    ...(traceHeader === undefined ? {} : { TraceHeader: traceHeader }),
   };
 }
 

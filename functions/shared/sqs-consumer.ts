@@ -6,6 +6,7 @@ import { requireEnv, requireNumberEnv } from './env';
 import { InvalidEventError } from './errors';
 import { recordFinalFailure } from './failure-log';
 import { logger } from './logger';
+import { withTraceHeader } from './trace-context';
 
 /** Handles one validated event of its subscription; throws to fail only its own record. */
 export type EventHandler<S extends Subscription> = (event: SubscribedEvent<S>, log: Logger) => Promise<void>;
@@ -47,7 +48,8 @@ export function sqsConsumer<S extends Subscription>(
         log.info('copy of an event handled earlier in this batch');
         return;
       }
-      const work = handle(parsed, log);
+      // The record's trace goes on in the events its handler writes (see trace-context.ts).
+      const work = withTraceHeader(record.attributes.AWSTraceHeader, () => handle(parsed, log));
       handling.set(parsed.id, work);
       await work;
     } catch (error) {

@@ -49,6 +49,9 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
     description: props.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
+    // Lambda's own X-Ray segments, continuing the trace each record carries (AWSTraceHeader); no
+    // tracing SDK in the bundle (the X-Ray SDK reaches end of support in February 2027; see README).
+    tracing: lambda.Tracing.ACTIVE,
     memorySize: props.memorySize,
     timeout: props.timeout,
     role,
@@ -70,6 +73,10 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
       externalModules: [],
       forceDockerBundling: false,
     },
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) have no resource-level permission.',
   });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',

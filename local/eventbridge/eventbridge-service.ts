@@ -90,6 +90,12 @@ export class EventBridgeService {
   private readonly tags = new TagStore();
   private readonly connections: Connections;
   private readonly senders = new Map<string, TargetSender>();
+  /**
+   * The X-Ray trace header a PutEvents entry carried (`TraceHeader`), kept beside its event (it is
+   * not part of the event's JSON) and handed on to SQS targets as `AWSTraceHeader` and to other
+   * buses with the event, as EventBridge propagates trace context.
+   */
+  private readonly traceHeaders = new WeakMap<BusEvent, string>();
   /** Counts: PutEvents entries accepted, matched deliveries, requests per operation. */
   readonly metrics = { entries: 0, failedEntries: 0, matched: 0, requests: new Map<string, number>() };
 
@@ -543,8 +549,10 @@ export class EventBridgeService {
       const queue = this.options.sqs.findByArn(spec.Arn);
       if (queue === undefined) throw new DeliveryError('NO_RESOURCE', `The queue ${spec.Arn} does not exist.`, false);
       try {
+        const traceHeader = this.traceHeaders.get(event);
         queue.send({
           body: payload,
+          ...(traceHeader === undefined ? {} : { traceHeader }),
           ...(queue.fifo ? { groupId: spec.SqsParameters?.MessageGroupId ?? event.id, dedupId: event.id } : {}),
         });
       } catch (error) {
@@ -570,6 +578,7 @@ export class EventBridgeService {
       const event = buildEvent(entry, { account: this.options.accountId, region: this.options.region, now });
       if ('ErrorCode' in event) return event;
       if (this.options.putEventsFault?.()) return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal failure (injected by the local cloud).' };
+      if (typeof entry.TraceHeader === 'string' && entry.TraceHeader !== '') this.traceHeaders.set(event, entry.TraceHeader);
       // An entry for a bus that does not exist is accepted, and reaches nothing (recorded on AWS:
       // test_events.py::TestEventBus::test_put_events_nonexistent_event_bus).
       const bus = this.buses.get(busName(typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : 'default'));

@@ -65,6 +65,22 @@ describe('the order saga', () => {
     expect(await stock('SKU-KEYBOARD')).toEqual({ available: Number(keyboards.available) - 1, reserved: Number(keyboards.reserved) + 1 });
   });
 
+  it('carries the X-Ray trace the order was placed with through every hop: one trace per order', async () => {
+    // Prepare: an order placed with a trace header, as a traced client places it.
+    const orderId = id('traced');
+    const entry = orderEntry(sampleOrder(orderId, 'delivered'));
+
+    // Act
+    await target.shop.put([entry]);
+    await target.eventually(async () => expect((await timeline(orderId)).map((e) => String(e['detailType']))).toContain('ShipmentScheduled'));
+
+    // Assess: every event of the saga, published by four relays, travelled in the order's trace.
+    await target.eventually(async () => expect((await timeline(orderId)).filter((e) => e['detailType'] === 'OrderStatusChanged')).toHaveLength(4));
+    const events = await timeline(orderId);
+    const root = /Root=([^;]+)/.exec(entry.TraceHeader!)?.[1];
+    expect(events.map((e) => [e['detailType'], e['traceId']])).toEqual(events.map((e) => [e['detailType'], root]));
+  });
+
   it('cancels an order short of stock and reserves nothing of it', async () => {
     const orderId = id('out-of-stock');
     const mice = await stock('SKU-MOUSE');

@@ -92,9 +92,9 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
     }
   });
 
-  it('runs bundled nodejs22.x functions on arm64', () => {
+  it('runs bundled nodejs22.x functions on arm64, traced by X-Ray', () => {
     for (const fn of Object.values(functions)) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
       expect((fn.Properties!['Environment'] as { Variables: Record<string, unknown> }).Variables).toHaveProperty('NODE_OPTIONS', '--enable-source-maps');
     }
   });
@@ -130,8 +130,9 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
           if (text.includes('Fn::ImportValue')) {
             expect(text).toMatch(/DomainBus/);
           } else if (resource === '*') {
-            // DynamoDB Streams' ListStreams has no resource-level permission: the stream reader's only wildcard.
-            expect(statement['Action']).toBe('dynamodb:ListStreams');
+            // Actions without resource-level permissions: DynamoDB Streams' ListStreams (a relay's stream
+            // reader) and X-Ray's segment upload (active tracing); nothing else.
+            expect([statement['Action']].flat().every((a) => ['dynamodb:ListStreams', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'].includes(String(a)))).toBe(true);
           } else {
             // Either a resource of this hop (its log group, its queue) or one of the service's tables.
             expect(id !== undefined && (id.startsWith(hop) || tableIds.includes(id))).toBe(true);
