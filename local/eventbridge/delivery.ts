@@ -41,6 +41,8 @@ export interface DeliveryOptions {
   /** Fault injection: hold this delivery back for some milliseconds, so later events overtake it. */
   readonly delay?: () => number;
   readonly log?: (message: string) => void;
+  /** The trace header the event was put with: a dead-lettered event keeps it as `AWSTraceHeader`, as on AWS. */
+  readonly traceHeader?: (event: BusEvent) => string | undefined;
 }
 
 /**
@@ -114,9 +116,11 @@ export class Deliveries {
       return;
     }
     const text = (value: string) => ({ DataType: 'String', StringValue: value });
+    const traceHeader = this.options.traceHeader?.(event);
     try {
       dlq.send({
         body: JSON.stringify(event),
+        ...(traceHeader === undefined ? {} : { traceHeader }),
         attributes: {
           RULE_ARN: text(target.ruleArn),
           TARGET_ARN: text(target.arn),

@@ -108,6 +108,7 @@ export class EventBridgeService {
       ...(options.duplicateDelivery === undefined ? {} : { duplicate: options.duplicateDelivery }),
       ...(options.deliveryDelay === undefined ? {} : { delay: options.deliveryDelay }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      traceHeader: (event) => this.traceHeaders.get(event),
     });
     this.archives = new Archives(this, options.clock);
     this.connections = new Connections(options.clock, { region: options.region, accountId: options.accountId });

@@ -137,6 +137,25 @@ describe('targets', () => {
     expect((await bodies(downstream.url)).map((m) => JSON.parse(m.Body!).detail)).toEqual([{ delivered: true }]);
   });
 
+  it('passes a PutEvents entry\'s TraceHeader to SQS targets and to a target DLQ as AWSTraceHeader, never in the event', async () => {
+    // EventBridge user guide, "Amazon EventBridge integration with AWS X-Ray": the trace header reaches
+    // the target but is not on the event; a dead-lettered event keeps it on its SQS message.
+    const traceHeader = 'Root=1-6745a0e0-0123456789abcdef01234567;Sampled=1';
+    const traced = await ruleToQueue({ source: ['shop.traced'] });
+    const dlq = await queue();
+    const gone = await ruleToQueue({ source: ['shop.traced'] }, { target: { DeadLetterConfig: { Arn: dlq.arn } } });
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: gone.url }));
+
+    await events.send(new PutEventsCommand({ Entries: [{ ...entry('shop.traced'), TraceHeader: traceHeader }, entry('shop.traced', { n: 2 })] }));
+
+    const received = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: traced.url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['AWSTraceHeader'] }))).Messages ?? [];
+    const byDetail = Object.fromEntries(received.map((m) => [JSON.stringify(JSON.parse(m.Body!).detail), m.Attributes?.AWSTraceHeader]));
+    expect(byDetail).toEqual({ '{"n":1}': traceHeader, '{"n":2}': undefined });
+    expect(received.every((m) => !m.Body!.includes('Root='))).toBe(true);
+    const dead = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['AWSTraceHeader'] }))).Messages ?? [];
+    expect(dead.map((m) => m.Attributes?.AWSTraceHeader).sort()).toEqual([traceHeader, undefined]);
+  });
+
   it('sends to a FIFO queue with the target MessageGroupId and refuses a FIFO target without one', async () => {
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'eb-target.fifo', Attributes: { FifoQueue: 'true' } }))).QueueUrl!;
     const arn = 'arn:aws:sqs:us-east-1:000000000000:eb-target.fifo';
