@@ -2,9 +2,10 @@
  * `npm run seed -- [--outputs cdk-outputs.json | --table NAME] [--endpoint URL] [--file data/products.json]`
  * Loads the product catalog with its stock levels into the inventory table of any target: AWS
  * (no endpoint), LocalStack or the local cloud (an endpoint), found through the deploy outputs.
+ * Safe on a live table: stock reserved by orders in flight is kept (see seedProducts).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { clientConfig } from './client-config';
@@ -37,18 +38,39 @@ export function inventoryTableFromOutputs(file: string): string {
   throw new Error(`${file} has no InventoryTableName output of an *-Inventory stack: deploy the app first`);
 }
 
-/** Writes each product's stock item (available = stock, nothing reserved), 25 per BatchWriteItem. */
+/** A product whose catalog stock is below what live orders hold reserved: seeding it would oversell. */
+export class ReservedStockError extends Error {}
+
+/**
+ * Sets each product's catalog data and stock level without touching what live orders hold reserved:
+ * one conditional update per product sets `available = stock - reserved`, so the total (available +
+ * reserved) becomes the catalog's stock and every reservation stays whole, whether the table is
+ * fresh or serving orders. A product whose stock is below its reserved quantity is refused, named.
+ */
 export async function seedProducts(client: DynamoDBDocumentClient, tableName: string, products: readonly Product[]): Promise<number> {
-  for (let i = 0; i < products.length; i += 25) {
-    let requests = products.slice(i, i + 25).map((p) => ({
-      PutRequest: { Item: { pk: `SKU#${p.sku}`, sk: 'STOCK', sku: p.sku, name: p.name, unitPrice: p.unitPrice, available: p.stock, reserved: 0, initialStock: p.stock } },
-    }));
-    for (let attempt = 1; requests.length > 0; attempt++) {
-      const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
-      requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      if (requests.length > 0 && attempt >= 8) throw new Error(`${requests.length} products were still unprocessed after ${attempt} attempts`);
-      if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+  const refused: string[] = [];
+  const seedOne = async (p: Product) => {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `SKU#${p.sku}`, sk: 'STOCK' },
+          UpdateExpression:
+            'SET sku = :sku, #name = :name, unitPrice = :price, initialStock = :stock, reserved = if_not_exists(reserved, :zero), available = :stock - if_not_exists(reserved, :zero)',
+          ConditionExpression: 'attribute_not_exists(reserved) OR reserved <= :stock',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':sku': p.sku, ':name': p.name, ':price': p.unitPrice, ':stock': p.stock, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      refused.push(p.sku);
     }
+  };
+  // A few at a time: a catalog of hundreds loads in seconds without a burst of throttling.
+  for (let i = 0; i < products.length; i += 10) await Promise.all(products.slice(i, i + 10).map(seedOne));
+  if (refused.length > 0) {
+    throw new ReservedStockError(`stock below what live orders hold reserved, left unchanged: ${refused.join(', ')} (raise their stock in the catalog or wait for the orders)`);
   }
   return products.length;
 }

@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { readProducts } from '../../scripts/seed-products';
-import { createServiceTable, getItem } from '../support/tables';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readProducts, seedProducts } from '../../scripts/seed-products';
+import { createServiceTable, getItem, testDynamo } from '../support/tables';
 
 const ROOT = path.join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -25,6 +26,26 @@ describe('npm run seed', () => {
     for (const product of products) {
       expect(await getItem(table, `SKU#${product.sku}`, 'STOCK')).toMatchObject({ available: product.stock, reserved: 0 });
     }
+  });
+
+  it('keeps what live orders hold reserved: the total becomes the catalog\'s stock, a stock below the reservations is refused', async () => {
+    // Prepare: a live table where orders hold 3 keyboards and 5 cables.
+    const table = await createServiceTable('inventory-live');
+    await testDynamo.send(new PutCommand({ TableName: table, Item: { pk: 'SKU#KB', sk: 'STOCK', sku: 'KB', available: 7, reserved: 3 } }));
+    await testDynamo.send(new PutCommand({ TableName: table, Item: { pk: 'SKU#CABLE', sk: 'STOCK', sku: 'CABLE', available: 1, reserved: 5 } }));
+
+    // Act: seed 20 keyboards, 4 cables (fewer than reserved) and a new product.
+    const seeding = seedProducts(testDynamo, table, [
+      { sku: 'KB', name: 'Keyboard', unitPrice: 10, stock: 20 },
+      { sku: 'CABLE', name: 'Cable', unitPrice: 2, stock: 4 },
+      { sku: 'NEW', name: 'New', unitPrice: 1, stock: 6 },
+    ]);
+
+    // Assess
+    await expect(seeding).rejects.toThrow('stock below what live orders hold reserved, left unchanged: CABLE');
+    expect(await getItem(table, 'SKU#KB', 'STOCK')).toMatchObject({ available: 17, reserved: 3, initialStock: 20, name: 'Keyboard' });
+    expect(await getItem(table, 'SKU#CABLE', 'STOCK')).toMatchObject({ available: 1, reserved: 5 });
+    expect(await getItem(table, 'SKU#NEW', 'STOCK')).toMatchObject({ available: 6, reserved: 0 });
   });
 
   it('names a bad catalog entry', () => {
