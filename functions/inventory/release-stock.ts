@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StockReleased } from '../events';
 import { dynamo } from '../shared/clients';
+import { countDuplicateSkipped } from '../shared/metrics';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
@@ -23,6 +24,8 @@ export const handler = sqsConsumer(RELEASE_STOCK, async (event, log) => {
   const { Item: reservation } = await dynamo.send(new GetCommand({ TableName: tableName, Key: reservationKey(orderId), ConsistentRead: true }));
   if (reservation?.['status'] !== 'RESERVED') {
     log.info('nothing to release', { reservationStatus: reservation?.['status'] ?? 'none' });
+    // Released already: a copy of the event. (None, or rejected: there was nothing to give back.)
+    if (reservation?.['status'] === 'RELEASED') countDuplicateSkipped();
     return;
   }
   const lines = reservation['items'] as ReservedLine[];

@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StockRejected, StockReserved } from '../events';
 import { dynamo } from '../shared/clients';
+import { countMetric } from '../shared/metrics';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
@@ -47,5 +48,6 @@ export const handler = sqsConsumer(RESERVE_STOCK, async (event, log) => {
       },
     ),
   );
+  if (rejected.status === 'written') countMetric('StockRejections');
   log.info('stock rejected', { sku: short.sku, requested: short.quantity, available, result: rejected.status });
 });

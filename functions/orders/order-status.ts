@@ -14,3 +14,17 @@ export const STATUS_RANK: Record<OrderStatus, number> = {
 };
 
 export const orderKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' });
+
+/** The statuses of the forward path, in order (CANCELLED leaves it). */
+const FORWARD: readonly OrderStatus[] = ['PLACED', 'RESERVED', 'PAID', 'SHIPPED', 'DELIVERED'];
+
+/**
+ * The statuses an order reaches by moving from `fromRank` to `target`: the target, and on the forward
+ * path the statuses it skipped (an event overtaken by a later one: SHIPPED before PAID still means paid),
+ * so each OrdersX metric counts each order that got there once. PLACED is counted where the order is
+ * recorded (record-order), never here.
+ */
+export function statusesReached(fromRank: number, target: OrderStatus): OrderStatus[] {
+  if (target === 'CANCELLED') return ['CANCELLED'];
+  return FORWARD.filter((status) => status !== 'PLACED' && STATUS_RANK[status] > fromRank && STATUS_RANK[status] <= STATUS_RANK[target]);
+}

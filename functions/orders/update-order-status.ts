@@ -11,10 +11,12 @@ import {
   type SubscribedEvent,
 } from '../events';
 import { dynamo } from '../shared/clients';
+import { cancelReasonCode, STATUS_METRIC } from '../shared/metric-names';
+import { countByReason, countDuplicateSkipped, countMetric, durationMetric } from '../shared/metrics';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { orderKey, STATUS_RANK } from './order-status';
+import { orderKey, STATUS_RANK, statusesReached } from './order-status';
 import { UPDATE_ORDER_STATUS } from './subscriptions';
 
 const { tableName, store } = serviceRuntime();
@@ -52,6 +54,19 @@ export function targetStatus(event: StatusEvent): { status: OrderStatus; reason?
 
 const MAX_RACES = 5;
 
+/** The order's business metrics, once its move to `target` is written (so a duplicate counts nothing). */
+function countMove(fromRank: number, target: { status: OrderStatus; reason?: string }, placedAt: unknown, reachedAt: string): void {
+  for (const status of statusesReached(fromRank, target.status)) {
+    if (status === 'CANCELLED') countByReason(STATUS_METRIC.CANCELLED, cancelReasonCode(target.reason));
+    else countMetric(STATUS_METRIC[status]);
+  }
+  // Known when OrderPlaced was recorded first (it carries placedAt); an order it has not reached yet is not timed.
+  if (typeof placedAt !== 'string') return;
+  const elapsed = Date.parse(reachedAt) - Date.parse(placedAt);
+  if (target.status === 'DELIVERED') durationMetric('TimeToDelivery', elapsed);
+  if (target.status === 'CANCELLED') durationMetric('TimeToCancellation', elapsed);
+}
+
 /**
  * Status events from inventory, payments, shipping and the carrier -> the order moves forward only,
  * each move publishing its OrderStatusChanged in the same write. A stale or repeated event (its status
@@ -68,6 +83,7 @@ export const handler = sqsConsumer(UPDATE_ORDER_STATUS, async (event, log) => {
     const currentRank = typeof current?.['statusRank'] === 'number' ? current['statusRank'] : 0;
     if (currentRank >= rank) {
       log.info('status already reached or passed; nothing to do', { current: current?.['status'], event: target.status });
+      countDuplicateSkipped();
       return;
     }
     const from = (current?.['status'] as OrderStatus | undefined) ?? null;
@@ -79,10 +95,15 @@ export const handler = sqsConsumer(UPDATE_ORDER_STATUS, async (event, log) => {
         set,
         condition: current === undefined ? 'attribute_not_exists(pk)' : '#statusRank = :expectedRank',
         ...(current === undefined ? {} : { conditionValues: { ':expectedRank': currentRank } }),
+        // A refusal is a race with another event on the order (read again), not a duplicate.
+        refusal: 'other',
         publish: [eventEntry(OrderStatusChanged, { orderId, customerId, from, to: target.status, reason: target.reason }, orderId)],
       }),
     );
-    if (result.status === 'written') return;
+    if (result.status === 'written') {
+      countMove(currentRank, target, current?.['placedAt'], event.time);
+      return;
+    }
   }
   throw new Error(`order ${orderId} kept changing under ${MAX_RACES} attempts to move it to ${target.status}`);
 });

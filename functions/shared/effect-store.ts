@@ -1,13 +1,24 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { countDuplicateSkipped } from './metrics';
 import { OUTBOX_ATTRIBUTE, outboxValue, type Outcome } from './outbox';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type PutItem = NonNullable<TransactItem['Put']>;
 type UpdateItem = NonNullable<TransactItem['Update']>;
 
-/** One item of an effect: a put or an update, as TransactWriteItems takes it. */
-export type EffectWrite = { readonly Put: PutItem } | { readonly Update: UpdateItem };
+/**
+ * One item of an effect: a put or an update, as TransactWriteItems takes it, and what a refusal of
+ * its condition means: `duplicate` (the effect is already in place: counted as DuplicatesSkipped) or
+ * `other` (a limit, a race; the handler decides).
+ */
+export type EffectWrite = ({ readonly Put: PutItem } | { readonly Update: UpdateItem }) & { readonly refusal: Refusal };
+
+/**
+ * What a refused condition means. Puts and updates are once-only writes unless told otherwise, so a
+ * new handler's duplicates are counted without a line of its own; counter adjustments are limits.
+ */
+export type Refusal = 'duplicate' | 'other';
 
 /** What a write did. */
 export type WriteResult =
@@ -44,9 +55,10 @@ export class EffectStore {
    * A whole item, with the events its write publishes (`[]` for none: a put replaces the item, so
    * no earlier outbox survives it).
    */
-  put(item: Record<string, unknown>, options: { readonly publish: Outcome; readonly condition?: string }): EffectWrite {
+  put(item: Record<string, unknown>, options: { readonly publish: Outcome; readonly condition?: string; readonly refusal?: Refusal }): EffectWrite {
     const outbox = outboxValue(options.publish);
     return {
+      refusal: options.refusal ?? 'duplicate',
       Put: {
         TableName: this.tableName,
         Item: { ...item, ...(outbox === undefined ? {} : { [OUTBOX_ATTRIBUTE]: outbox }) },
@@ -62,7 +74,13 @@ export class EffectStore {
    */
   update(
     key: Record<string, unknown>,
-    options: { readonly set: Record<string, unknown>; readonly publish: Outcome; readonly condition?: string; readonly conditionValues?: Record<string, unknown> },
+    options: {
+      readonly set: Record<string, unknown>;
+      readonly publish: Outcome;
+      readonly condition?: string;
+      readonly conditionValues?: Record<string, unknown>;
+      readonly refusal?: Refusal;
+    },
   ): EffectWrite {
     const outbox = outboxValue(options.publish);
     const set = { ...options.set, ...(outbox === undefined ? {} : { [OUTBOX_ATTRIBUTE]: outbox }) };
@@ -71,6 +89,7 @@ export class EffectStore {
     if (outbox === undefined) names[`#${OUTBOX_ATTRIBUTE}`] = OUTBOX_ATTRIBUTE;
     const values = Object.fromEntries(Object.entries(set).map(([name, value]) => [`:${name}`, value]));
     return {
+      refusal: options.refusal ?? 'duplicate',
       Update: {
         TableName: this.tableName,
         Key: key,
@@ -93,6 +112,7 @@ export class EffectStore {
     const assignments = Object.entries(options.add).map(([name, amount]) => ((values[`:add_${name}`] = amount), `#${name} = if_not_exists(#${name}, :zero) + :add_${name}`));
     const conditions = Object.entries(options.atLeast ?? {}).map(([name, amount]) => ((values[`:min_${name}`] = amount), `#${name} >= :min_${name}`));
     return {
+      refusal: 'other',
       Update: {
         TableName: this.tableName,
         Key: key,
@@ -107,14 +127,23 @@ export class EffectStore {
   /**
    * Writes the items at once: one item as a single conditional write, several as a transaction
    * (retried with jittered backoff when it meets another on the same items). A failed condition is
-   * an answer, not an error: the index of the write whose condition failed.
+   * an answer, not an error: the index of the write whose condition failed (counted as a duplicate
+   * skipped when that write's refusal means one).
    */
   async write(...writes: readonly EffectWrite[]): Promise<WriteResult> {
+    const result = await this.attempt(writes);
+    if (result.status === 'condition-failed' && writes[result.index]?.refusal === 'duplicate') countDuplicateSkipped();
+    return result;
+  }
+
+  private async attempt(writes: readonly EffectWrite[]): Promise<WriteResult> {
     if (writes.length === 0) throw new Error('EffectStore.write needs at least one write');
     if (writes.length === 1) return this.writeOne(writes[0]!);
+    // Only the item goes to DynamoDB, not what its refusal means.
+    const items = writes.map((write): TransactItem => ('Put' in write ? { Put: write.Put } : { Update: write.Update }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dynamo.send(new TransactWriteCommand({ TransactItems: writes as TransactItem[] }));
+        await this.dynamo.send(new TransactWriteCommand({ TransactItems: items }));
         return { status: 'written' };
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;

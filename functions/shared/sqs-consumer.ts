@@ -6,6 +6,7 @@ import { requireEnv, requireNumberEnv } from './env';
 import { InvalidEventError } from './errors';
 import { recordFinalFailure } from './failure-log';
 import { logger } from './logger';
+import { countDuplicateSkipped, countMetric, flushMetrics } from './metrics';
 import { withTraceHeader } from './trace-context';
 
 /** Handles one validated event of its subscription; throws to fail only its own record. */
@@ -46,6 +47,7 @@ export function sqsConsumer<S extends Subscription>(
       if (first !== undefined) {
         await first;
         log.info('copy of an event handled earlier in this batch');
+        countDuplicateSkipped();
         return;
       }
       // The record's trace goes on in the events its handler writes (see trace-context.ts).
@@ -56,6 +58,7 @@ export function sqsConsumer<S extends Subscription>(
       const err = error instanceof Error ? error : new Error(String(error));
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       log.error('record failed', { reason: err.message, errorName: err.name, receiveCount, permanent: err instanceof InvalidEventError });
+      countMetric('RecordsFailed');
       if (receiveCount >= maxReceiveCount) {
         await recordFinalFailure(
           failureTable,
@@ -78,7 +81,12 @@ export function sqsConsumer<S extends Subscription>(
     handling.clear();
     // A batch whose every record failed is still answered with the list, not thrown: the same outcome
     // (all return to the queue) without turning a poison batch into a function error.
-    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    try {
+      return await processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    } finally {
+      // One EMF line per invocation, whatever its records did; the batch response is returned unchanged.
+      flushMetrics();
+    }
   };
 }
 
