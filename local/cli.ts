@@ -10,6 +10,7 @@ import { ensureAssembly } from './assembly/ensure-assembly';
 import { startLocalCloud } from './cloud';
 import { faultConfigFromOption, Faults } from './faults/faults';
 import { prefixLogLine } from './lambda/log-lines';
+import { metricsSummary } from './metrics/metrics-report';
 
 const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]
                       [--faults default|faults.json|'{"handlers":{"handlerError":0.05}}'] [--seed 1]`;
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: stopping the local cloud`);
     if (faults !== undefined) log(`faults injected: ${faults.total} ${JSON.stringify(faults.counts)}`);
+    // What the handlers counted while it ran (embedded metric format), before it is gone with the process.
+    for (const line of metricsSummary(cloud.metrics)) log(line);
     cloud.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
     log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
     if (faults !== undefined) log(`faults:   injected with seed ${seed}: ${JSON.stringify(faults.config)}`);
     log(`settle:   curl -X POST ${cloud.endpoint}/_local/settle?timeoutMs=30000`);
+    log(`metrics:  curl ${cloud.endpoint}/_local/metrics   (what handlers emitted in embedded metric format; a summary when it stops)`);
   }
 }
 

@@ -21,6 +21,8 @@ import { EventSourceMappings } from './lambda/event-source-mappings';
 import { LambdaApi } from './lambda/lambda-api';
 import { LambdaService, type InvokeFault } from './lambda/lambda-service';
 import { LogsService } from './logs/logs-service';
+import { MetricStore } from './metrics/metric-store';
+import { metricsRoute } from './metrics/metrics-route';
 import { xrayTraceHeader } from './lambda/trace-header';
 import { S3Api } from './s3/s3-api';
 import { S3Service } from './s3/s3-service';
@@ -76,6 +78,8 @@ export interface LocalCloud {
   readonly sts: StsService;
   /** CloudWatch Logs: every function's output (its log group, one stream per sandbox), bounded in memory. */
   readonly logs: LogsService;
+  /** What handlers emitted in embedded metric format (read from their output), bounded in memory; `GET /_local/metrics`. */
+  readonly metrics: MetricStore;
   /** SSM Parameter Store; `ssm.parameters` is the store CloudFormation reads and writes in process. */
   readonly ssm: SsmService;
   /** CloudFormation's API (the CDK CLI deploys through it) and the stack engine under it. */
@@ -128,6 +132,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let settler: Settler | undefined;
   const changed = () => settler?.changed();
   const logs = new LogsService({ region, accountId, now: () => clock.now() });
+  const metrics = new MetricStore();
   const lambda = new LambdaService({
     clock,
     region,
@@ -167,7 +172,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     },
     ...(options.onHandlerLog === undefined ? {} : { onLog: options.onHandlerLog }),
-    onLogRecord: (record) => logs.write(record.logGroup, record.logStream, [{ timestamp: record.timestamp, message: record.line }]),
+    onLogRecord: (record) => {
+      logs.write(record.logGroup, record.logStream, [{ timestamp: record.timestamp, message: record.line }]);
+      metrics.receive(record.functionName, record.line);
+    },
     ...(options.invokeFault !== undefined ? { fault: options.invokeFault } : faults !== undefined ? { fault: (fn: { name: string }) => faults.handlerFault(fn.name) } : {}),
   });
   const sts = new StsService({ accountId });
@@ -276,6 +284,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           status: 200,
           body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])), clock: new Date(clock.now()).toISOString(), clockAheadMs: Math.max(0, Math.round(clock.now() - Date.now())) },
         }),
+        'GET /_local/metrics': metricsRoute(metrics),
         'POST /_local/settle': async (_request, _body, url) => {
           const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 60_000);
           const result = await settler!.settle(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);
@@ -313,6 +322,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       sts,
       ssm,
       logs,
+      metrics,
       cloudFormation,
       stackEngine,
       mappings,

@@ -70,6 +70,8 @@ describe('npm run local', () => {
     expect(result.FailedEntryCount).toBe(2);
     expect(result.Entries?.map((e) => e.ErrorCode)).toEqual(['InternalFailure', 'InternalFailure']);
     expect(stderr).toMatch(/faults injected: 2 .*"putEventsFailure":2/);
+    // The stop summary says what handlers emitted as metrics (none here: no app).
+    expect(stderr).toMatch(/^metrics: +none emitted/m);
   }, 30_000);
 
   it('refuses a fault configuration with a rate out of range, naming it', async () => {
