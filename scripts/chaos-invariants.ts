@@ -1,4 +1,6 @@
 import { eventIdentity } from '../functions/events/contract';
+import { outboxEventId, parseOutbox } from '../functions/shared/outbox';
+import { streamBatchOf } from './operator/stream-redrive';
 
 /** The inputs of the invariant check: what the run placed and what the stores and queues hold after it. */
 export interface ChaosState {
@@ -9,6 +11,8 @@ export interface ChaosState {
   readonly notifications: ReadonlyArray<Record<string, unknown>>;
   /** Every event the domain bus took (its archive). */
   readonly archivedEventIds: readonly string[];
+  /** The outbox of every item of a publishing table that holds one (the events its last write owed), with the item's table. */
+  readonly outboxes: ReadonlyArray<{ table: string; outbox: string }>;
   readonly dlqMessages: ReadonlyArray<{ queue: string; body: string; reason: string }>;
   readonly initialStock: Readonly<Record<string, number>>;
 }
@@ -16,7 +20,10 @@ export interface ChaosState {
 export interface ChaosReport {
   final: number;
   inDlq: number;
-  /** Orders neither final nor parked, events the audit store misses that no DLQ holds, states never published. */
+  /**
+   * Orders neither final nor parked, events the audit store misses that no DLQ holds, states never
+   * published, events an outbox holds that never reached the bus (unless a relay's queue holds a batch of that table).
+   */
   lost: number;
   duplicateEffects: number;
   conservationErrors: number;
@@ -41,9 +48,10 @@ function eventOf(body: string): { id?: string; orderId?: string } {
 
 /**
  * Checks what a chaos run must leave behind: every order final or parked in a DLQ with its reason;
- * no event lost on the way to the audit store, no state whose event was never published; no saga
- * step published twice for an order, no notification twice, no event twice in the audit store; per
- * sku, initial stock = available + reserved, and reserved = the sum of the reservations held.
+ * no event lost on the way to the audit store, no state whose event was never published, no event
+ * written to an outbox that never reached the bus; no saga step published twice for an order, no
+ * notification twice, no event twice in the audit store; per sku, initial stock = available +
+ * reserved, and reserved = the sum of the reservations held.
  */
 export function checkInvariants(state: ChaosState): ChaosReport {
   const report: ChaosReport = { final: 0, inDlq: 0, lost: 0, duplicateEffects: 0, conservationErrors: 0, problems: [], parked: [] };
@@ -92,18 +100,36 @@ export function checkInvariants(state: ChaosState): ChaosReport {
     }
   }
 
+  // An event is one per source and producer's id (the audit key scopes ids by source, as a partner's may collide with ours).
   const audited = new Map<string, number>();
-  for (const item of state.audit) audited.set(String(item['eventId']), (audited.get(String(item['eventId'])) ?? 0) + 1);
-  for (const [eventId, times] of audited) {
+  for (const item of state.audit) {
+    const key = `${String(item['source'])} ${String(item['eventId'])}`;
+    audited.set(key, (audited.get(key) ?? 0) + 1);
+  }
+  for (const [key, times] of audited) {
     if (times > 1) {
       report.duplicateEffects++;
-      report.problems.push(`event ${eventId} is in the audit store ${times} times`);
+      report.problems.push(`event ${key} is in the audit store ${times} times`);
     }
   }
-  for (const eventId of new Set(state.archivedEventIds)) {
-    if (!audited.has(eventId) && !parkedEvents.has(eventId)) {
+  const auditedIds = new Set(state.audit.map((item) => String(item['eventId'])));
+  const archived = new Set(state.archivedEventIds);
+  for (const eventId of archived) {
+    if (!auditedIds.has(eventId) && !parkedEvents.has(eventId)) {
       report.lost++;
       report.problems.push(`event ${eventId} reached the bus but neither the audit store nor a DLQ`);
+    }
+  }
+
+  // The outbox's promise: an event written with its effect is published. A relay's queue holding a
+  // batch of the table parks that table's unpublished events (which batch holds which, only the stream knows).
+  const parkedTables = new Set(state.dlqMessages.map((m) => /table\/([^/]+)\/stream/.exec(streamBatchOf(m.body)?.streamArn ?? '')?.[1]).filter((t) => t !== undefined));
+  for (const { table, outbox } of state.outboxes) {
+    for (const entry of parseOutbox(outbox)) {
+      const eventId = outboxEventId(entry);
+      if (eventId === undefined || archived.has(eventId) || parkedTables.has(table)) continue;
+      report.lost++;
+      report.problems.push(`event ${eventId} (${entry.DetailType}) is in an outbox of ${table} but never reached the bus`);
     }
   }
 

@@ -2,8 +2,10 @@
  * `npm run chaos -- --orders <n> --seed <s> [--json] [--faults default|file.json|JSON]`: places n orders on the
  * local cloud under the default fault mix (handler errors, timeouts and crashes, DynamoDB throttling
  * and transaction conflicts, PutEvents failures, duplicate deliveries and receives, reordering),
- * waits until settled, redrives every DLQ once, waits again, then checks the invariants: every order
- * final or parked in a DLQ with its reason, nothing lost, nothing done twice, stock conserved.
+ * waits until settled, redrives every DLQ once (an outbox relay's by publishing its batches from the
+ * stream), waits again, then checks the invariants: every order final or parked in a DLQ with its
+ * reason, nothing lost (every event an outbox holds on the bus), nothing done twice, stock conserved.
+ * Faults strike the outbox relays too; how many did is reported (`relayFaults`).
  * Exits non-zero when an invariant fails. The last line with --json is one JSON object.
  */
 import * as fs from 'node:fs';
@@ -22,6 +24,7 @@ import { readProducts, seedProducts } from './seed-products';
 import { ShopClient } from './shop-client';
 import { checkInvariants } from './chaos-invariants';
 import { eventIdentity } from '../functions/events/contract';
+import { OUTBOX_ATTRIBUTE } from '../functions/shared/outbox';
 
 const PATHS: SamplePath[] = ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'out-of-stock', 'credit-limit', 'declined-card'];
 
@@ -69,20 +72,32 @@ async function main(): Promise<number> {
     for (const queue of deadLetters(shop)) {
       for (const message of await peek(shop, queue.url)) dlqMessages.push({ queue: queue.name, body: message.Body ?? '', reason: await reasonOf(shop, queue.name, message) });
     }
-    const archived = cloud.eventBridge.archives.eventsOf(output(shop.outputs, 'DomainArchiveName'));
+    // Events are known by their producer's id, which a re-publication keeps (EventBridge's changes).
+    const archivedIds = cloud.eventBridge.archives.eventsOf(output(shop.outputs, 'DomainArchiveName')).map((e) => eventIdentity(e)!);
+    const outboxes: Array<{ table: string; outbox: string }> = [];
+    for (const relay of relays(shop)) {
+      for (const item of await shop.scan(relay.table)) if (typeof item[OUTBOX_ATTRIBUTE] === 'string') outboxes.push({ table: relay.table, outbox: item[OUTBOX_ATTRIBUTE] });
+    }
     const report = checkInvariants({
       placed: orders.map((o) => o.orderId),
       orders: await shop.orders(),
       inventory: await shop.scan(shop.table('Inventory')),
       audit: await shop.auditTrail(),
       notifications: await shop.scan(shop.table('Notifications')),
-      // Events are known by their producer's id, which a re-publication keeps (EventBridge's changes).
-      archivedEventIds: archived.map((e) => eventIdentity(e)!),
+      archivedEventIds: archivedIds,
+      outboxes,
       dlqMessages,
       initialStock: Object.fromEntries(products.map((p) => [p.sku, p.stock])),
     });
     progress.done();
     const seconds = Math.round((Date.now() - started) / 100) / 10;
+    // Handler faults that struck the outbox relays: a crash there falls between PutEvents and the checkpoint.
+    const relayStruck = relays(shop).map((r) => ({ name: r.name, faults: faults.byFunction[r.functionName] ?? 0 }));
+    const relayFaults = relayStruck.reduce((sum, r) => sum + r.faults, 0);
+    const handlerFaults = faults.counts.handlerError + faults.counts.handlerTimeout + faults.counts.sandboxCrash;
+    // Events the bus took more than once under the same producer's id: a relay struck after its PutEvents
+    // published its batch again (the invariants above show each was handled once).
+    const republished = archivedIds.length - new Set(archivedIds).size;
     const summary = {
       orders: count,
       final: report.final,
@@ -91,6 +106,9 @@ async function main(): Promise<number> {
       duplicateEffects: report.duplicateEffects,
       conservationErrors: report.conservationErrors,
       faultsInjected: faults.total,
+      faultsByKind: Object.fromEntries(Object.entries(faults.counts).filter(([, n]) => n > 0)),
+      relayFaults,
+      republished,
       seconds,
     };
     const rows: Array<[string, string | number]> = [
@@ -101,6 +119,8 @@ async function main(): Promise<number> {
       ['duplicate effects', report.duplicateEffects],
       ['stock conservation errors', report.conservationErrors],
       ['faults injected', `${faults.total} (${Object.entries(faults.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')})`],
+      ['handler faults striking the outbox relays', `${relayFaults} of ${handlerFaults} (${relayStruck.map((r) => `${r.name} ${r.faults}`).join(', ')})`],
+      ['events published again under the same id', republished],
       ['messages redriven', redriven.reduce((sum, r) => sum + r.moved, 0)],
       ['seconds', seconds],
     ];
@@ -116,6 +136,16 @@ async function main(): Promise<number> {
     logs.end();
   }
 }
+
+/** The outbox relays (`<Name>RelayFunctionName`) and the tables they publish from (`<Name>TableName`). */
+const relays = (shop: ShopClient) =>
+  Object.values(shop.outputs)
+    .flatMap((values) => Object.entries(values))
+    .filter(([key]) => key.endsWith('RelayFunctionName'))
+    .map(([key, functionName]) => {
+      const name = key.replace(/RelayFunctionName$/, '');
+      return { name, functionName, table: output(shop.outputs, `${name}TableName`) };
+    });
 
 const deadLetters = (shop: ShopClient) =>
   Object.values(shop.outputs)

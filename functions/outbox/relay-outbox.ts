@@ -1,29 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { AttributeValue, Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { eventBridge } from '../shared/clients';
 import { requireEnv } from '../shared/env';
 import { logger } from '../shared/logger';
-import { OUTBOX_ATTRIBUTE, outboxEventId, parseOutbox, type OutboxEntry } from '../shared/outbox';
+import { outboxEventId, owedEntries } from '../shared/outbox';
 import { Publisher } from '../shared/publisher';
 
 const publisher = new Publisher({ client: eventBridge, eventBusName: requireEnv('EVENT_BUS_NAME') });
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
-/**
- * The events a stream record owes: those of the new image's outbox that the old image did not hold
- * already. A write that left an earlier outbox in place (a counter change on an item that once
- * published) publishes nothing again.
- */
-export function owedEntries(record: DynamoDBRecord): OutboxEntry[] {
-  const outbox = (image: Record<string, AttributeValue> | undefined) => {
-    const value = image?.[OUTBOX_ATTRIBUTE]?.S;
-    return value === undefined ? [] : parseOutbox(value);
-  };
-  const entries = outbox(record.dynamodb?.NewImage);
-  if (entries.length === 0) return [];
-  const before = new Set(outbox(record.dynamodb?.OldImage).map((entry) => outboxEventId(entry) ?? entry.Detail));
-  return entries.filter((entry) => !before.has(outboxEventId(entry) ?? entry.Detail));
-}
 
 const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
   const log = logger.createChild({ persistentKeys: { sequenceNumber: record.dynamodb?.SequenceNumber } });

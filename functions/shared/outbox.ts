@@ -47,3 +47,29 @@ export function outboxEventId(entry: OutboxEntry): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A stream record as far as the outbox reads it: the images' outbox attribute. Lambda's stream
+ * records and the DynamoDB Streams API's (an operator re-publishing a batch) both have this shape.
+ */
+export interface OutboxStreamRecord {
+  readonly dynamodb?: { readonly NewImage?: StreamImage; readonly OldImage?: StreamImage };
+}
+
+type StreamImage = Readonly<Record<string, { readonly S?: string }>>;
+
+/**
+ * The events a stream record owes: those of the new image's outbox that the old image did not hold
+ * already. A write that left an earlier outbox in place (a counter change on an item that once
+ * published) publishes nothing again.
+ */
+export function owedEntries(record: OutboxStreamRecord): OutboxEntry[] {
+  const outbox = (image: StreamImage | undefined) => {
+    const value = image?.[OUTBOX_ATTRIBUTE]?.S;
+    return value === undefined ? [] : parseOutbox(value);
+  };
+  const entries = outbox(record.dynamodb?.NewImage);
+  if (entries.length === 0) return [];
+  const before = new Set(outbox(record.dynamodb?.OldImage).map((entry) => outboxEventId(entry) ?? entry.Detail));
+  return entries.filter((entry) => !before.has(outboxEventId(entry) ?? entry.Detail));
+}

@@ -83,6 +83,8 @@ export class Faults {
     duplicateReceive: 0,
     reorder: 0,
   };
+  /** Handler faults (error, timeout, crash) injected per function name: which functions were struck. */
+  readonly byFunction: Record<string, number> = {};
 
   constructor(readonly config: FaultConfig) {
     this.random = generator(config.seed ?? 1);
@@ -107,10 +109,15 @@ export class Faults {
     const handlers = this.config.handlers ?? {};
     const override = Object.entries(handlers.perFunction ?? {}).find(([part]) => functionName.includes(part))?.[1] ?? {};
     const rates = { ...handlers, ...override };
-    if (this.hit('handlerTimeout', rates.handlerTimeout ?? 0)) return { kind: 'timeout', ...this.strikePoint() };
-    if (this.hit('sandboxCrash', rates.sandboxCrash ?? 0)) return { kind: 'crash', ...this.strikePoint() };
-    if (this.hit('handlerError', rates.handlerError ?? 0)) return 'error';
-    return undefined;
+    const fault: SandboxFault | undefined = this.hit('handlerTimeout', rates.handlerTimeout ?? 0)
+      ? { kind: 'timeout', ...this.strikePoint() }
+      : this.hit('sandboxCrash', rates.sandboxCrash ?? 0)
+        ? { kind: 'crash', ...this.strikePoint() }
+        : this.hit('handlerError', rates.handlerError ?? 0)
+          ? 'error'
+          : undefined;
+    if (fault !== undefined) this.byFunction[functionName] = (this.byFunction[functionName] ?? 0) + 1;
+    return fault;
   }
 
   private strikePoint(): Pick<MidwayFault, 'request' | 'when'> {

@@ -4,6 +4,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { failureKey } from '../../functions/shared/failure-log';
 import { deadLetterQueues, output } from '../outputs';
 import type { ShopClient } from '../shop-client';
+import { redriveStreamFailures } from './stream-redrive';
 
 export interface DeadLetter {
   readonly queue: string;
@@ -117,11 +118,16 @@ export async function listDeadLetters(shop: ShopClient, queues: Array<{ name: st
 /**
  * Moves DLQ messages back: a redrive DLQ with a message move task to the queues the messages came
  * from; a rule target's DLQ (EventBridge events SQS never held) by sending each event to the queue
- * its TARGET_ARN names. Resolves when the moves are done.
+ * its TARGET_ARN names; an outbox relay's on-failure queue by publishing the events of the stream
+ * batches it describes (`redriveStreamFailures`). Resolves when the moves are done.
  */
-export async function redrive(shop: ShopClient, queues: Array<{ name: string; url: string }>): Promise<Array<{ queue: string; moved: number; how: string }>> {
-  const results: Array<{ queue: string; moved: number; how: string }> = [];
+export async function redrive(shop: ShopClient, queues: Array<{ name: string; url: string }>): Promise<Array<{ queue: string; moved: number; how: string; events?: number }>> {
+  const results: Array<{ queue: string; moved: number; how: string; events?: number }> = [];
   for (const queue of queues) {
+    if (queue.name.endsWith('RelayDeadLetterQueue')) {
+      results.push(await redriveStreamFailures(shop, queue));
+      continue;
+    }
     const arn = await queueArn(shop, queue.url);
     if (!queue.name.endsWith('TargetDeadLetterQueue') && !queue.name.startsWith('Forward')) {
       const messages = await peek(shop, queue.url);

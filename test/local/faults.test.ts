@@ -28,5 +28,7 @@ describe('handler faults', () => {
     expect(faults.handlerFault('Shop-dev-Audit-RecordEvent')).toBeUndefined();
     expect(faults.handlerFault('Shop-dev-Orders-RecordOrder')).toBe('error');
     expect(faults.counts.handlerError).toBe(1);
+    // Counted per function struck, so a run can say which functions (a relay, a handler) met faults.
+    expect(faults.byFunction).toEqual({ 'Shop-dev-Orders-RecordOrder': 1 });
   });
 });

@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import { eventIdentity } from '../../functions/events/contract';
+import { output } from '../../scripts/outputs';
 import { orderEntry, poisonEntry, sampleOrder } from '../../scripts/sample-orders';
 import { readProducts, seedProducts } from '../../scripts/seed-products';
 import { ShopClient } from '../../scripts/shop-client';
@@ -15,10 +17,12 @@ let shop: ShopClient;
 let outputsFile: string;
 /** ReserveStock fails every invocation while this is set (an outage to recover from). */
 let outage = true;
+/** The Orders table's outbox relay fails every invocation while this is set. */
+let relayOutage = false;
 
 beforeAll(async () => {
   outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'operator-')), 'outputs.json');
-  cloud = await startLocalCloud({ port: 0, app: process.env['TEST_ASSEMBLY']!, outputsFile, invokeFault: (fn) => (outage && fn.name.includes('ReserveStock') ? 'error' : undefined) });
+  cloud = await startLocalCloud({ port: 0, app: process.env['TEST_ASSEMBLY']!, outputsFile, invokeFault: (fn) => ((outage && fn.name.includes('ReserveStock')) || (relayOutage && fn.name.includes('OrdersRelay')) ? 'error' : undefined) });
   shop = new ShopClient(cloud.deployment!.outputs, cloud.endpoint);
   await seedProducts(shop.dynamo, shop.table('Inventory'), readProducts(path.join(ROOT, 'data', 'products.json')));
 });
@@ -65,6 +69,42 @@ describe('operator tools', () => {
     expect(replay).toMatchObject({ state: 'COMPLETED', rules: 3 });
     expect((await cloud.settle(60_000)).settled).toBe(true);
     expect(await shop.scan(shop.table('Notifications'))).toHaveLength(before.length);
+  }, 120_000);
+
+  it('redrives the stream batches an outbox relay gave up on: their events published from the stream, once', async () => {
+    // Prepare: while the Orders relay is down, an order goes through its saga (the other relays
+    // publish), and every status change it writes is retried, then given up on to the relay's queue.
+    const statusChanges = () =>
+      cloud.eventBridge.archives
+        .eventsOf(output(shop.outputs, 'DomainArchiveName'))
+        .filter((e) => e['detail-type'] === 'OrderStatusChanged' && (e.detail as { data?: { orderId?: string } }).data?.orderId === 'op-relay');
+    relayOutage = true;
+    await shop.put([orderEntry(sampleOrder('op-relay', 'delivered'))]);
+    expect((await cloud.settle(60_000)).settled).toBe(true);
+    relayOutage = false;
+    expect((await shop.orders()).find((o) => o['orderId'] === 'op-relay')).toMatchObject({ status: 'SHIPPED' });
+    expect(statusChanges()).toEqual([]);
+    const letters = (await tool('dlq', 'orders-relay')) as Array<{ reason: string }>;
+    expect(letters.length).toBeGreaterThan(0);
+    for (const letter of letters) expect(letter.reason).toMatch(/^RetryAttemptsExhausted after 11 invocations \(Unhandled\): \d+ stream records of .*OrdersTable.*, sequence numbers \d+\.\.\d+ on /);
+
+    // Act
+    const [result] = (await tool('redrive', 'OrdersRelayDeadLetterQueue')) as Array<{ queue: string; moved: number; events: number }>;
+    expect((await cloud.settle(60_000)).settled).toBe(true);
+
+    // Assess: every status change the order's writes owed is published, each once, and reaches its consumers.
+    expect(result).toMatchObject({ queue: 'OrdersRelayDeadLetterQueue', moved: letters.length });
+    const published = statusChanges();
+    expect(published).toHaveLength(result!.events);
+    expect(new Set(published.map((e) => eventIdentity(e))).size).toBe(published.length);
+    expect(published.map((e) => (e.detail as { data: { to: string } }).data.to)).toContain('SHIPPED');
+    const audited = (await shop.auditTrail()).filter((item) => item['pk'] === 'ORDER#op-relay' && item['detailType'] === 'OrderStatusChanged');
+    expect(audited).toHaveLength(published.length);
+    const notified = (await shop.scan(shop.table('Notifications'))).filter((item) => item['orderId'] === 'op-relay');
+    expect(notified.map((item) => item['status'])).toContain('SHIPPED');
+    // The queue is empty: a second redrive publishes nothing again.
+    expect(await tool('dlq', 'orders-relay')).toEqual([]);
+    expect(await tool('redrive', 'OrdersRelayDeadLetterQueue')).toEqual([expect.objectContaining({ moved: 0, events: 0 })]);
   }, 120_000);
 
   it('names the queues it knows when given an unknown one', async () => {
