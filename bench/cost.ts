@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalCloud } from '../local/cloud';
 import { round } from './stats';
+import { streamReads } from './stream-reads';
 
 /** What a run asked of AWS, as the local cloud counted it. */
 export interface Usage {
@@ -10,12 +11,16 @@ export interface Usage {
   /** SQS requests: API calls, EventBridge's sends to queues, and the event source mappings' receives (those that returned messages) and deletes. */
   sqsRequests: number;
   lambdaInvocations: number;
+  /** The outbox relays' invocations (their stream mappings' batches): part of lambdaInvocations, shown apart. */
+  relayInvocations: number;
   /** From each invocation's measured duration, rounded up to the millisecond, and its configured memory. */
   lambdaGbSeconds: number;
   dynamodbWriteUnits: number;
   dynamodbReadUnits: number;
   /** Items written to DynamoDB (a transaction of three counts three). */
   dynamodbWriteItems: number;
+  /** GetRecords requests of the stream mappings (streams read request units; free for Lambda triggers). */
+  dynamodbStreamReadRequests: number;
   /** Bytes the handlers logged (what CloudWatch Logs would ingest, platform lines aside). */
   logBytes: number;
 }
@@ -31,10 +36,12 @@ export function readUsage(cloud: LocalCloud, logBytes: number): Usage {
       (delivered.get('sqs') ?? 0) +
       mappings.reduce((sum, m) => sum + m.metrics.receiveRequests + m.metrics.deleteRequests, 0),
     lambdaInvocations: cloud.lambda.metrics.invocations,
+    relayInvocations: cloud.mappings.streamRuntimes().reduce((sum, m) => sum + m.metrics.batches, 0),
     lambdaGbSeconds: cloud.lambda.metrics.gbSeconds,
     dynamodbWriteUnits: capacity.writeUnits,
     dynamodbReadUnits: capacity.readUnits,
     dynamodbWriteItems: capacity.writeItems,
+    dynamodbStreamReadRequests: streamReads.requests,
     logBytes,
   };
 }
@@ -58,6 +65,7 @@ export interface PriceList {
     | 'lambdaArmGbSecond'
     | 'dynamodbOnDemandWriteUnitPerMillion'
     | 'dynamodbOnDemandReadUnitPerMillion'
+    | 'dynamodbStreamsReadRequestByLambdaPerMillion'
     | 'cloudwatchLogsIngestedPerGb',
     Price
   >;
@@ -81,6 +89,7 @@ export function costPerMillionOrders(usage: Usage, orders: number, list: PriceLi
     lambdaRequests: perOrder(usage.lambdaInvocations) * p.lambdaRequestPerMillion.usd,
     lambdaDuration: perOrder(usage.lambdaGbSeconds) * 1e6 * p.lambdaArmGbSecond.usd,
     dynamodb: perOrder(usage.dynamodbWriteUnits) * p.dynamodbOnDemandWriteUnitPerMillion.usd + perOrder(usage.dynamodbReadUnits) * p.dynamodbOnDemandReadUnitPerMillion.usd,
+    dynamodbStreams: perOrder(usage.dynamodbStreamReadRequests) * p.dynamodbStreamsReadRequestByLambdaPerMillion.usd,
     logs: ((perOrder(usage.logBytes) * 1e6) / 2 ** 30) * p.cloudwatchLogsIngestedPerGb.usd,
   };
   const rounded = Object.fromEntries(Object.entries(byService).map(([k, v]) => [k, round(v, 2)]));

@@ -89,6 +89,37 @@ function shortName(cloud: LocalCloud, fn: LocalFunction): string {
   return fn.name;
 }
 
+/**
+ * What the function is invoked with, one sample each: an SQS batch of one event of its rule, or for a
+ * function on a table's stream (an outbox relay), a stream batch of one record whose outbox holds one.
+ */
+function sampleInvocations(cloud: LocalCloud, fn: LocalFunction): Array<() => unknown> {
+  const stream = cloud.mappings.streamRuntimes().find((m) => m.config.fn === fn);
+  if (stream !== undefined) return [() => streamEvent(freshEvent(loadTestEvent<Record<string, unknown>>(listTestEvents().find((file) => file.includes('order-status-changed'))!)), stream.config.streamArn, cloud.region)];
+  return sampleEvents(cloud, fn).map((body) => () => sqsEvent([{ body: body() }], 'arn:aws:sqs:us-east-1:000000000000:bench', cloud.region));
+}
+
+/** A stream batch of one inserted item whose outbox holds `body`'s event (a new event id each time: published once). */
+function streamEvent(body: string, streamArn: string, region: string): unknown {
+  const event = JSON.parse(body) as { source: string; 'detail-type': string; detail: { metadata: Record<string, unknown> } };
+  const detail = { ...event.detail, metadata: { ...event.detail.metadata, eventId: randomUUID(), occurredAt: new Date().toISOString() } };
+  const outbox = JSON.stringify([{ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(detail) }]);
+  const key = { pk: { S: `bench-${randomUUID()}` } };
+  return {
+    Records: [
+      {
+        eventID: randomUUID().replace(/-/g, ''),
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        awsRegion: region,
+        dynamodb: { ApproximateCreationDateTime: Math.floor(Date.now() / 1000), Keys: key, NewImage: { ...key, outbox: { S: outbox } }, SequenceNumber: '100000000000000000001', SizeBytes: outbox.length, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        eventSourceARN: streamArn,
+      },
+    ],
+  };
+}
+
 /** Sample events of the function's rule (test/events matched by its rule's pattern), given fresh ids. */
 function sampleEvents(cloud: LocalCloud, fn: LocalFunction): Array<() => string> {
   const mapping = cloud.deployment?.mappings.find((m) => m.config.fn === fn);
@@ -97,11 +128,14 @@ function sampleEvents(cloud: LocalCloud, fn: LocalFunction): Array<() => string>
   const events = listTestEvents()
     .map((file) => loadTestEvent<Record<string, unknown>>(file))
     .filter((event) => rules.some((r) => r.compiled?.matches(event)));
-  return events.map((event) => () => {
-    const orderId = `warm-${randomUUID().slice(0, 12)}`;
-    const detail = event['detail'] as { metadata: Record<string, unknown>; data: Record<string, unknown> };
-    return JSON.stringify({ ...event, id: randomUUID(), time: new Date().toISOString(), detail: { metadata: { ...detail.metadata, correlationId: orderId }, data: { ...detail.data, orderId } } });
-  });
+  return events.map((event) => () => freshEvent(event));
+}
+
+/** A sample event with a new id and order id, as JSON. */
+function freshEvent(event: Record<string, unknown>): string {
+  const orderId = `warm-${randomUUID().slice(0, 12)}`;
+  const detail = event['detail'] as { metadata: Record<string, unknown>; data: Record<string, unknown> };
+  return JSON.stringify({ ...event, id: randomUUID(), time: new Date().toISOString(), detail: { metadata: { ...detail.metadata, correlationId: orderId }, data: { ...detail.data, orderId } } });
 }
 
 /**
@@ -121,14 +155,13 @@ export async function measureHandlers(cloud: LocalCloud, options: { runs: number
       const coldInitMs = await medianInit(fn, fn.config.assetDirectory, options.runs, cloud.endpoint);
       const floorInitMs = await medianInit(fn, floorDir, options.runs, cloud.endpoint);
 
-      const samples = sampleEvents(cloud, fn);
+      const samples = sampleInvocations(cloud, fn);
       if (samples.length === 0) throw new Error(`no test event under test/events matches the rule of ${fn.name}`);
       const sandbox = new Sandbox({ ...fn.config, endpoint: cloud.endpoint });
       const warm: number[] = [];
       try {
         for (let i = 0; i <= options.runs; i++) {
-          const event = sqsEvent([{ body: samples[i % samples.length]!() }], 'arn:aws:sqs:us-east-1:000000000000:bench', cloud.region);
-          const outcome = await sandbox.invoke(event);
+          const outcome = await sandbox.invoke(samples[i % samples.length]!());
           const failures = (outcome.result as { batchItemFailures?: unknown[] } | undefined)?.batchItemFailures ?? [];
           if (!outcome.ok || failures.length > 0) throw new Error(`${fn.name} failed a warm invoke: ${JSON.stringify(outcome.error ?? outcome.result)}`);
           if (i > 0) warm.push(outcome.durationMs); // the first one is the cold start

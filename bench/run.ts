@@ -1,9 +1,12 @@
 /**
  * `npm run bench [-- --json] [--orders <n>]`: the pipeline's speed and bill, with a baseline in the
  * same run. 1. the saga through the local cloud (peak orders/s, latency at half the peak, DynamoDB
- * efficiency); 2. every handler's bundle, cold init against its floor, warm invoke; 3. AWS cost per
- * million orders from counted requests, tuned vs naive; 4. the local cloud's own services. Prints a
- * table, writes bench/results/<timestamp>.json, and with --json prints one JSON object last.
+ * write units by table, efficiency, what the outbox relays add); 2. every function's bundle, cold
+ * init against its floor, warm invoke; 3. AWS cost per million orders from counted requests, for the
+ * default hop settings (batch 10, no window), a batched variant (batch 100, 1 s window: its speed and
+ * latency too, so the default is a measured choice) and the naive baseline (batch 1); 4. the local
+ * cloud's own services. Prints a table, writes bench/results/<timestamp>.json, and with --json prints
+ * one JSON object last.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,12 +17,16 @@ import { startLocalCloud, type LocalCloud } from '../local/cloud';
 import { ShopClient } from '../scripts/shop-client';
 import { Progress } from '../scripts/progress';
 import { bootSeconds, LOCALSTACK_REFERENCE } from './boot';
-import { costPerMillionOrders, readPrices } from './cost';
+import { costPerMillionOrders, readPrices, type PriceList } from './cost';
 import { measureHandlers } from './handlers';
 import { patternsMatchedPerSecond, routedEventsPerSecond, startCloudProcess } from './local-services';
+import { RELAY_HOPS_ON_SHIPPED_PATH } from './function-meter';
+import { table } from './report';
 import { FinalStatusObserver, runSaga, seedForRun, type SagaRun } from './saga';
 import { round } from './stats';
 import { rawWritesPerSecond } from './store-writes';
+import { attachMeters, peakAndHalf, type MeteredRun } from './variant-run';
+import { BATCHED, DEFAULT, NAIVE, type Variant } from './variants';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -34,6 +41,7 @@ async function main(): Promise<void> {
     options: {
       json: { type: 'boolean', default: false },
       orders: { type: 'string' },
+      'batched-orders': { type: 'string' },
       'naive-orders': { type: 'string' },
       events: { type: 'string' },
       'init-runs': { type: 'string' },
@@ -43,6 +51,7 @@ async function main(): Promise<void> {
     },
   });
   const orders = positive('orders', values.orders, 2000);
+  const batchedOrders = positive('batched-orders', values['batched-orders'], orders);
   const naiveOrders = positive('naive-orders', values['naive-orders'], Math.min(orders, 500));
   const events = positive('events', values.events, 20_000);
   const initRuns = positive('init-runs', values['init-runs'], 10);
@@ -51,33 +60,37 @@ async function main(): Promise<void> {
   const progress = new Progress();
   const bar = progressBar(progress);
 
-  progress.step('synthesizing the app and its naive baseline if needed');
+  progress.step('synthesizing the app and its batched and naive variants if needed');
   const app = values.app ?? ensureAssembly(undefined, (line) => progress.step(line));
-  const naiveApp = ensureAssembly(path.join(ROOT, '.local', 'bench', 'naive.out'), (line) => progress.step(`naive baseline: ${line}`), {
-    command: 'npx tsx bench/naive-app.ts',
-    entry: 'bench/naive-app.ts',
-  });
+  // A variant's settings name its assembly's folder: ensureAssembly watches the app entry, not bench/variants.ts.
+  const variantApp = (name: string, variant: Variant) =>
+    ensureAssembly(path.join(ROOT, '.local', 'bench', `${name}-b${variant.batchSize}-w${variant.maxBatchingWindowSeconds}.out`), (line) => progress.step(`${name} variant: ${line}`), {
+      command: `npx tsx bench/${name}-app.ts`,
+      entry: `bench/${name}-app.ts`,
+    });
+  const batchedApp = variantApp('batched', BATCHED);
+  const naiveApp = variantApp('naive', NAIVE);
 
-  // 1-3: the tuned app, then the naive one, each on a fresh local cloud.
+  // 1-3: the app as deployed (the construct's defaults), its batched variant, then the naive one, each on a fresh local cloud.
   const tuned = await withCloud(app, async (cloud, shop, logBytes) => {
     await seedForRun(shop, orders * 2);
     const observer = await FinalStatusObserver.attach(cloud, shop);
     try {
-      const peak = await runSaga(cloud, shop, observer, { orders, entriesPerCall: 10, label: 'peak', logBytes, onProgress: (d, t) => bar('saga, peak (bursts)', d, t) });
-      const halfRate = peak.ordersPerSecond / 2;
-      const steady = await runSaga(cloud, shop, observer, {
-        orders: Math.max(1, Math.round(orders / 2)),
-        entriesPerCall: 10,
-        ratePerSecond: halfRate,
-        label: 'half',
-        logBytes,
-        onProgress: (d, t) => bar(`saga at half the peak (${halfRate.toFixed(0)} orders/s)`, d, t),
-      });
+      const { peak, steady } = await peakAndHalf(cloud, shop, observer, attachMeters(cloud, shop), { orders, label: 'default', logBytes, bar });
       const concurrency = Math.max(1, Math.round(peak.storeConcurrency.mean));
       progress.step(`DynamoDB Local's raw write rate at the pipeline's concurrency (${concurrency})`);
       const raw = await rawWritesPerSecond(cloud.endpoint, concurrency);
       const handlers = await measureHandlers(cloud, { runs: initRuns, onProgress: (d, t) => bar('handlers: bundles, cold init vs floor, warm invoke', d, t) });
       return { peak, steady, raw, concurrency, handlers };
+    } finally {
+      observer.stop();
+    }
+  }, progress);
+  const batched = await withCloud(batchedApp, async (cloud, shop, logBytes) => {
+    await seedForRun(shop, batchedOrders * 2);
+    const observer = await FinalStatusObserver.attach(cloud, shop);
+    try {
+      return await peakAndHalf(cloud, shop, observer, attachMeters(cloud, shop), { orders: batchedOrders, label: 'batched', logBytes, bar });
     } finally {
       observer.stop();
     }
@@ -107,11 +120,13 @@ async function main(): Promise<void> {
 
   const writesPerOrder = tuned.peak.usage.dynamodbWriteItems / tuned.peak.orders;
   const cost = costPerMillionOrders(tuned.peak.usage, tuned.peak.orders, prices);
+  const batchedCost = costPerMillionOrders(batched.peak.usage, batched.peak.orders, prices);
   const naiveCost = costPerMillionOrders(naive.usage, naive.orders, prices);
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     orders,
+    settings: settingsOf(DEFAULT),
     ordersPerSecond: round(tuned.peak.ordersPerSecond, 1),
     latencyMs: tuned.steady.latencyMs,
     latencyRateOrdersPerSecond: round(tuned.peak.ordersPerSecond / 2, 1),
@@ -119,12 +134,38 @@ async function main(): Promise<void> {
     storeWritesPerSecond: Math.round(tuned.raw),
     storeConcurrency: tuned.concurrency,
     writesPerOrder: round(writesPerOrder, 1),
+    writeUnitsPerOrder: round(tuned.peak.usage.dynamodbWriteUnits / tuned.peak.orders, 1),
+    /** By table, largest first: which service writes the most. */
+    tableWritesPerOrder: tuned.peak.tables,
     efficiency: round((tuned.peak.ordersPerSecond * writesPerOrder) / tuned.raw, 2),
     costPerMillionOrders: cost.total,
     naiveCostPerMillionOrders: naiveCost.total,
     costRatio: round(cost.total / naiveCost.total, 2),
-    cost: { tuned: cost.byService, naive: naiveCost.byService, usagePerOrder: perOrder(tuned.peak), naiveUsagePerOrder: perOrder(naive), prices: { region: prices.region, retrieved: prices.retrieved } },
-    naive: { orders: naive.orders, ordersPerSecond: round(naive.ordersPerSecond, 1), latencyMs: naive.latencyMs },
+    cost: {
+      tuned: cost.byService,
+      batched: batchedCost.byService,
+      naive: naiveCost.byService,
+      usagePerOrder: perOrder(tuned.peak),
+      batchedUsagePerOrder: perOrder(batched.peak),
+      naiveUsagePerOrder: perOrder(naive),
+      prices: { region: prices.region, retrieved: prices.retrieved },
+    },
+    relay: relayFigures(tuned, prices),
+    functions: tuned.peak.functions,
+    batched: {
+      orders: batched.peak.orders,
+      settings: settingsOf(BATCHED),
+      ordersPerSecond: round(batched.peak.ordersPerSecond, 1),
+      latencyMs: batched.steady.latencyMs,
+      latencyRateOrdersPerSecond: round(batched.peak.ordersPerSecond / 2, 1),
+      latencyAtPeakMs: batched.peak.latencyMs,
+      writesPerOrder: round(batched.peak.usage.dynamodbWriteItems / batched.peak.orders, 1),
+      writeUnitsPerOrder: round(batched.peak.usage.dynamodbWriteUnits / batched.peak.orders, 1),
+      costPerMillionOrders: batchedCost.total,
+      relay: relayFigures(batched, prices),
+      functions: batched.peak.functions,
+    },
+    naive: { orders: naive.orders, settings: settingsOf(NAIVE), ordersPerSecond: round(naive.ordersPerSecond, 1), latencyMs: naive.latencyMs },
     handlers: tuned.handlers,
     bootSeconds: round(boot.median, 2),
     routedEventsPerSecond: Math.round(routed),
@@ -139,6 +180,31 @@ async function main(): Promise<void> {
   fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`results: ${path.relative(process.cwd(), file)}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function settingsOf(variant: Variant): { batchSize: number; maxBatchingWindowSeconds: number } {
+  return { batchSize: variant.batchSize, maxBatchingWindowSeconds: variant.maxBatchingWindowSeconds };
+}
+
+/**
+ * What the outbox relays did, and what they add to an order's latency: their invocations and
+ * stream reads per order (from the peak run, as the cost), their durations and the delay from an
+ * event's creation to its publication at half the peak and at the peak, and the relay hops on a
+ * shipped order's path, so the added latency reads as hops x delay.
+ */
+function relayFigures(run: { peak: MeteredRun; steady: MeteredRun }, list: PriceList) {
+  const relays = Object.entries(run.peak.functions).filter(([name]) => name.endsWith('Relay'));
+  const gbSecondsPerOrder = relays.reduce((sum, [, f]) => sum + f.gbSecondsPerOrder, 0);
+  return {
+    invocationsPerOrder: run.peak.relay.invocationsPerOrder,
+    recordsPerInvocation: run.peak.relay.recordsPerInvocation,
+    streamReadRequestsPerOrder: round(run.peak.usage.dynamodbStreamReadRequests / run.peak.orders, 2),
+    hopsOnShippedOrderPath: RELAY_HOPS_ON_SHIPPED_PATH,
+    /** Their requests and duration: a part of the Lambda lines of the cost, not added to them. */
+    costPerMillionOrders: round(run.peak.relay.invocationsPerOrder * list.prices.lambdaRequestPerMillion.usd + gbSecondsPerOrder * 1e6 * list.prices.lambdaArmGbSecond.usd, 2),
+    atHalfPeak: { durationMs: run.steady.relay.durationMs, delayMs: run.steady.relay.delayMs },
+    atPeak: { durationMs: run.peak.relay.durationMs, delayMs: run.peak.relay.delayMs },
+  };
 }
 
 /** Starts a local cloud on an assembly with the meters on, runs `work`, and always stops it. */
@@ -173,61 +239,6 @@ function progressBar(progress: Progress) {
     const quarter = Math.floor((done / Math.max(1, total)) * 4);
     if (quarter !== lastQuarter) (lastQuarter = quarter), progress.step(text);
   };
-}
-
-const money = (value: number) => `$${value.toFixed(2)}`;
-
-/** What the table shows of the result. */
-interface Result {
-  ordersPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number };
-  latencyRateOrdersPerSecond: number;
-  latencyAtPeakMs: { p50: number; p95: number; p99: number };
-  storeWritesPerSecond: number;
-  storeConcurrency: number;
-  writesPerOrder: number;
-  efficiency: number;
-  costPerMillionOrders: number;
-  naiveCostPerMillionOrders: number;
-  costRatio: number;
-  cost: { tuned: Record<string, number>; naive: Record<string, number> };
-  naive: { orders: number; ordersPerSecond: number };
-  handlers: Array<{ name: string; bundleBytes: number; gzipBytes: number; coldInitMs: number; floorInitMs: number; warmInvokeMs: number }>;
-  bootSeconds: number;
-  routedEventsPerSecond: number;
-  patternsMatchedPerSecond: number;
-  orders: number;
-}
-
-function table(r: Result): string {
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-  const lines = [
-    `Saga through the local cloud (${r.orders} orders)`,
-    `  orders/s at peak (bursts, until settled)            ${r.ordersPerSecond}`,
-    `  latency at half the peak (${r.latencyRateOrdersPerSecond}/s) p50/p95/p99  ${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} ms`,
-    `  latency at the peak p50/p95/p99                     ${r.latencyAtPeakMs.p50} / ${r.latencyAtPeakMs.p95} / ${r.latencyAtPeakMs.p99} ms`,
-    `  DynamoDB writes per order                           ${r.writesPerOrder}`,
-    `  DynamoDB Local raw writes/s (concurrency ${r.storeConcurrency})          ${r.storeWritesPerSecond}`,
-    `  efficiency (orders/s x writes/order / raw)          ${r.efficiency}`,
-    '',
-    'Cost per million orders (us-east-1 list prices, bench/prices.json)',
-    `  tuned (batch 10, no window)                         ${money(r.costPerMillionOrders)}  ${Object.entries(r.cost.tuned).map(([k, v]) => `${k} ${money(v)}`).join(', ')}`,
-    `  naive (batch 1, no window)                          ${money(r.naiveCostPerMillionOrders)}  ${Object.entries(r.cost.naive).map(([k, v]) => `${k} ${money(v)}`).join(', ')}`,
-    `  ratio                                               ${r.costRatio}`,
-    '',
-    'Handlers (median of fresh processes; floor = a bundle with only the same SDK clients)',
-    `  ${'name'.padEnd(18)} ${'bundle'.padStart(8)} ${'gzip'.padStart(8)} ${'cold init'.padStart(10)} ${'floor'.padStart(8)} ${'ratio'.padStart(6)} ${'warm'.padStart(8)}`,
-    ...r.handlers.map(
-      (h) =>
-        `  ${h.name.padEnd(18)} ${kb(h.bundleBytes).padStart(8)} ${kb(h.gzipBytes).padStart(8)} ${`${h.coldInitMs} ms`.padStart(10)} ${`${h.floorInitMs} ms`.padStart(8)} ${(h.coldInitMs / h.floorInitMs).toFixed(2).padStart(6)} ${`${h.warmInvokeMs} ms`.padStart(8)}`,
-    ),
-    '',
-    'Local cloud services',
-    `  events routed/s (PutEvents -> rule -> SQS, HTTP)    ${r.routedEventsPerSecond}`,
-    `  patterns matched/s                                  ${r.patternsMatchedPerSecond}`,
-    `  boot: assembly -> ready (median)                    ${r.bootSeconds} s`,
-  ];
-  return lines.join('\n');
 }
 
 main()

@@ -51,7 +51,7 @@ describe('the DynamoDB capacity meter', () => {
 describe('the cost model', () => {
   it('prices a usage per order from the price list, by service', () => {
     const prices = readPrices();
-    const usage: Usage = { eventbridgeEvents: 8, sqsRequests: 20, lambdaInvocations: 2, lambdaGbSeconds: 0.1, dynamodbWriteUnits: 40, dynamodbReadUnits: 4, dynamodbWriteItems: 30, logBytes: 2 ** 30 / 1e6 };
+    const usage: Usage = { eventbridgeEvents: 8, sqsRequests: 20, lambdaInvocations: 2, relayInvocations: 1, lambdaGbSeconds: 0.1, dynamodbWriteUnits: 40, dynamodbReadUnits: 4, dynamodbWriteItems: 30, dynamodbStreamReadRequests: 6, logBytes: 2 ** 30 / 1e6 };
     const cost = costPerMillionOrders(usage, 2, prices);
     const p = prices.prices;
     expect(cost.byService).toEqual({
@@ -60,6 +60,7 @@ describe('the cost model', () => {
       lambdaRequests: Math.round(1 * p.lambdaRequestPerMillion.usd * 100) / 100,
       lambdaDuration: Math.round(0.05 * 1e6 * p.lambdaArmGbSecond.usd * 100) / 100,
       dynamodb: Math.round((20 * p.dynamodbOnDemandWriteUnitPerMillion.usd + 2 * p.dynamodbOnDemandReadUnitPerMillion.usd) * 100) / 100,
+      dynamodbStreams: Math.round(3 * p.dynamodbStreamsReadRequestByLambdaPerMillion.usd * 100) / 100,
       logs: Math.round(0.5 * p.cloudwatchLogsIngestedPerGb.usd * 100) / 100,
     });
     expect(prices.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
