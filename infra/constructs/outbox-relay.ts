@@ -2,6 +2,7 @@ import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -32,6 +33,8 @@ export interface OutboxRelayProps {
   readonly iteratorAgeThreshold?: Duration;
   /** Removal policy of the function's log group. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 const NAME = 'OutboxRelay';
@@ -69,6 +72,7 @@ export class OutboxRelay extends Construct {
       memorySize: 256,
       environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
       logRemovalPolicy: props.logRemovalPolicy,
+      logRetention: props.logRetention,
     });
     props.eventBus.grantPutEventsTo(this.function);
 

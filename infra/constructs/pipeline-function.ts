@@ -26,6 +26,8 @@ export interface PipelineFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** Removal policy of the function's log group. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface PipelineFunctionProps {
  */
 export function pipelineFunction(scope: Construct, props: PipelineFunctionProps): NodejsFunction {
   const logGroup = new logs.LogGroup(scope, 'Logs', {
-    retention: logs.RetentionDays.ONE_MONTH,
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
   });
   // An explicit role instead of AWSLambdaBasicExecutionRole: it may write to its own log group only.

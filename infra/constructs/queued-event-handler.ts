@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { dlqDepthAlarm, oldestMessageAlarm } from './queue-alarms';
@@ -67,6 +68,8 @@ export interface QueuedEventHandlerProps {
   readonly oldestMessageAgeThreshold?: Duration;
   /** Removal policy of the function's log group. @default RemovalPolicy.DESTROY */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 const NAME = 'QueuedEventHandler';
@@ -143,6 +146,7 @@ export class QueuedEventHandler extends Construct {
       // The handler keeps the reason of a record's last failure, at the receive that sends it to the DLQ.
       environment: { MAX_RECEIVE_COUNT: String(props.maxReceiveCount ?? 5), ...props.environment },
       logRemovalPolicy: props.logRemovalPolicy,
+      logRetention: props.logRetention,
     });
   }
 }

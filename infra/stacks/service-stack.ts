@@ -64,7 +64,7 @@ export abstract class ServiceStack extends Stack {
     const table = new ServiceTable(this, `${name}Table`, { removalPolicy: this.stage.removalPolicy, indexes: options.indexes, stream: publishes });
     outputTable(this, name, table.table);
     if (!publishes) return table;
-    const relay = new OutboxRelay(this, `${name}Relay`, { table: table.table, eventBus: this.domainBus, logRemovalPolicy: this.stage.removalPolicy });
+    const relay = new OutboxRelay(this, `${name}Relay`, { table: table.table, eventBus: this.domainBus, logRemovalPolicy: this.stage.removalPolicy, logRetention: this.stage.logRetention });
     outputQueue(this, `${name}RelayDeadLetterQueue`, relay.deadLetterQueue);
     new CfnOutput(this, `${name}RelayFunctionName`, { value: relay.function.functionName });
     return Object.assign(table, { relay });
@@ -83,6 +83,7 @@ export abstract class ServiceStack extends Stack {
       entry: path.join(FUNCTIONS_DIR, `${handler}.ts`),
       eventPattern: rulePattern(subscription),
       logRemovalPolicy: this.stage.removalPolicy,
+      logRetention: this.stage.logRetention,
       failureTable: this.failureTable().table,
       ...props,
       ...this.hopTuning,

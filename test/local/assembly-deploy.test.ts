@@ -131,9 +131,9 @@ describe('deploying a cloud assembly', () => {
 
 describe('refusing what it cannot run', () => {
   it('names a resource type the app needs and the local cloud cannot run', async () => {
-    const needsTopic = { Resources: { Topic: { Type: 'AWS::SNS::Topic' }, Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::GetAtt': ['Topic', 'TopicName'] } } } } };
-    const assembly = writeAssembly({ Needy: needsTopic });
-    await expect(startLocalCloud({ port: 0, app: assembly, dynamodb: false })).rejects.toThrow('Needy/Q needs Topic (AWS::SNS::Topic), a resource type the local cloud cannot run');
+    const needsStream = { Resources: { Stream: { Type: 'AWS::Kinesis::Stream' }, Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::GetAtt': ['Stream', 'Arn'] } } } } };
+    const assembly = writeAssembly({ Needy: needsStream });
+    await expect(startLocalCloud({ port: 0, app: assembly, dynamodb: false })).rejects.toThrow('Needy/Q needs Stream (AWS::Kinesis::Stream), a resource type the local cloud cannot run');
   });
 
   it('names a function runtime whose Node this machine lacks, and what it has', async () => {

@@ -253,6 +253,24 @@ describe('the CloudFormation stack engine', () => {
     expect(engine.exports()).toEqual([]);
   });
 
+  it('records an alarm topic and its subscription (nothing is sent): Ref and TopicName give what CloudFormation gives', async () => {
+    const stack = await apply('Alarms', {
+      Resources: {
+        Topic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'alarms' } },
+        Mail: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: 'Topic' } } },
+        Named: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'ops-alarms' } },
+      },
+      Outputs: { Arn: { Value: { Ref: 'Topic' } }, Name: { Value: { 'Fn::GetAtt': ['Topic', 'TopicName'] } }, Mail: { Value: { Ref: 'Mail' } }, Named: { Value: { 'Fn::GetAtt': ['Named', 'TopicArn'] } } },
+    });
+    expect(stack.status).toBe('CREATE_COMPLETE');
+    const outputs = Object.fromEntries(stack.outputs.map((o) => [o.outputKey, o.outputValue]));
+    expect(outputs['Arn']).toMatch(/^arn:aws:sns:us-east-1:000000000000:Alarms-Topic/);
+    expect(outputs['Arn']).toBe(`arn:aws:sns:us-east-1:000000000000:${outputs['Name']}`);
+    expect(outputs['Mail']).toMatch(new RegExp(`^${outputs['Arn']}:.+`));
+    expect(outputs['Named']).toBe('arn:aws:sns:us-east-1:000000000000:ops-alarms');
+    expect((await remove('Alarms')).status).toBe('DELETE_COMPLETE');
+  });
+
   it('fails a resource importing an export no stack has, naming it', async () => {
     const stack = await apply('Orphan', { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::ImportValue': 'nobody' } } } } });
     expect(stack.status).toBe('ROLLBACK_COMPLETE');
