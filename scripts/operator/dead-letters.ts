@@ -1,9 +1,10 @@
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SendMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListMessageMoveTasksCommand, SendMessageCommand, StartMessageMoveTaskCommand, type Message } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { failureKey } from '../../functions/shared/failure-log';
 import { deadLetterQueues, output } from '../outputs';
 import type { ShopClient } from '../shop-client';
+import { receiveAll } from './receive-all';
 import { redriveStreamFailures } from './stream-redrive';
 
 export interface DeadLetter {
@@ -27,20 +28,12 @@ export function selectQueues(shop: ShopClient, which: string | undefined): Array
 }
 
 /**
- * Every message of a DLQ, peeked: received, then made visible again at once. Receiving is the only
- * way SQS lets one read a queue, so each listing adds one to the messages' receive counts.
+ * Every message of a DLQ, peeked: received (long polling, up to the queue's count: `receiveAll`),
+ * then made visible again at once. Receiving is the only way SQS lets one read a queue, so each
+ * listing adds one to the messages' receive counts.
  */
 export async function peek(shop: ShopClient, url: string): Promise<Message[]> {
-  const seen = new Map<string, Message>();
-  for (;;) {
-    const { Messages = [] } = await shop.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
-    );
-    const fresh = Messages.filter((m) => !seen.has(m.MessageId!));
-    for (const m of fresh) seen.set(m.MessageId!, m);
-    if (fresh.length === 0) break;
-  }
-  const messages = [...seen.values()];
+  const messages = await receiveAll(shop, url, { visibilityTimeout: 60 });
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
     await shop.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })) }));
@@ -149,7 +142,7 @@ export async function redrive(shop: ShopClient, queues: Array<{ name: string; ur
     }
     let moved = 0;
     for (;;) {
-      const { Messages = [] } = await shop.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, VisibilityTimeout: 60, MessageAttributeNames: ['All'] }));
+      const Messages = await receiveAll(shop, queue.url, { visibilityTimeout: 300 });
       if (Messages.length === 0) break;
       for (const message of Messages) {
         const target = message.MessageAttributes?.['TARGET_ARN']?.StringValue;

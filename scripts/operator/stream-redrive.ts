@@ -1,10 +1,11 @@
 import { DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { owedEntries, type OutboxEntry } from '../../functions/shared/outbox';
 import { Publisher } from '../../functions/shared/publisher';
 import { clientConfig } from '../client-config';
 import { output } from '../outputs';
+import { receiveAll } from './receive-all';
 import type { ShopClient } from '../shop-client';
 
 /** The stream batch a relay's on-failure record describes (Lambda's `DDBStreamBatchInfo`). */
@@ -81,7 +82,7 @@ export async function redriveStreamFailures(shop: ShopClient, queue: { name: str
   const problems: string[] = [];
   try {
     for (;;) {
-      const { Messages = [] } = await shop.sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }));
+      const Messages = await receiveAll(shop, queue.url, { visibilityTimeout: 300, attributes: false });
       const mine = Messages.filter((m) => streamBatchOf(m.Body) !== undefined);
       // Messages that describe no stream batch are left in place, visible again.
       for (const m of Messages.filter((m) => !mine.includes(m))) {
