@@ -4,6 +4,7 @@ import { DataProtection } from './constructs/data-protection';
 import { AuditStack } from './stacks/audit-stack';
 import { EventBusStack } from './stacks/event-bus-stack';
 import { InventoryStack } from './stacks/inventory-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 import { NotificationsStack } from './stacks/notifications-stack';
 import { OrdersStack } from './stacks/orders-stack';
 import { PaymentsStack } from './stacks/payments-stack';
@@ -29,9 +30,7 @@ export function buildShop(app: App, options: { hopTuning?: HopTuning } = {}) {
     archives: stage.archive.removalPolicy,
   });
   const service = { ...base, stage, domainBus: bus.domainBus, ...(options.hopTuning === undefined ? {} : { hopTuning: options.hopTuning }) };
-  return {
-    stage,
-    bus,
+  const services = {
     orders: new OrdersStack(app, `${prefix}-Orders`, service),
     inventory: new InventoryStack(app, `${prefix}-Inventory`, service),
     payments: new PaymentsStack(app, `${prefix}-Payments`, service),
@@ -39,4 +38,7 @@ export function buildShop(app: App, options: { hopTuning?: HopTuning } = {}) {
     notifications: new NotificationsStack(app, `${prefix}-Notifications`, service),
     audit: new AuditStack(app, `${prefix}-Audit`, service),
   };
+  // The stage's dashboard and business alarms, over every service's hops and relays.
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, { ...base, stage, bus, ...services, services: Object.values(services) });
+  return { stage, bus, ...services, monitoring };
 }

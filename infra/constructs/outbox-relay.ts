@@ -35,6 +35,8 @@ export interface OutboxRelayProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Namespace of the metrics the relay emits. @default 'ShopPipeline' */
+  readonly metricsNamespace?: string;
 }
 
 const NAME = 'OutboxRelay';
@@ -73,6 +75,7 @@ export class OutboxRelay extends Construct {
       environment: { EVENT_BUS_NAME: props.eventBus.eventBusName },
       logRemovalPolicy: props.logRemovalPolicy,
       logRetention: props.logRetention,
+      metricsNamespace: props.metricsNamespace,
     });
     props.eventBus.grantPutEventsTo(this.function);
 

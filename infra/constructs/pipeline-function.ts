@@ -28,7 +28,18 @@ export interface PipelineFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Namespace of the metrics the function emits (embedded metric format), one per stage
+   * (`metricsNamespace(stage)`). @default 'ShopPipeline'
+   */
+  readonly metricsNamespace?: string;
 }
+
+/**
+ * The `service` dimension of the metrics a function under `scope` emits (and its logs' service):
+ * the hop's or relay's construct id, so the dashboard finds a hop's metrics by its name.
+ */
+export const metricsServiceName = (scope: Construct): string => scope.node.id;
 
 /**
  * A function of the pipeline, as every hop and relay has it: Node.js 22 on Arm, bundled with its SDK
@@ -59,7 +70,8 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
     role,
     logGroup,
     environment: {
-      POWERTOOLS_SERVICE_NAME: scope.node.id,
+      POWERTOOLS_SERVICE_NAME: metricsServiceName(scope),
+      POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'ShopPipeline',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       // Stack traces point into the TypeScript sources through the bundled source map.
       NODE_OPTIONS: '--enable-source-maps',

@@ -70,6 +70,8 @@ export interface QueuedEventHandlerProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** How long the function's logs are kept. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Namespace of the metrics the handler emits. @default 'ShopPipeline' */
+  readonly metricsNamespace?: string;
 }
 
 const NAME = 'QueuedEventHandler';
@@ -147,6 +149,7 @@ export class QueuedEventHandler extends Construct {
       environment: { MAX_RECEIVE_COUNT: String(props.maxReceiveCount ?? 5), ...props.environment },
       logRemovalPolicy: props.logRemovalPolicy,
       logRetention: props.logRetention,
+      metricsNamespace: props.metricsNamespace,
     });
   }
 }

@@ -3,6 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
 import type { Subscription } from '../../functions/events/subscription';
+import { metricsNamespace } from '../../functions/shared/metric-names';
 import { FailureTable } from '../constructs/failure-table';
 import { OutboxRelay } from '../constructs/outbox-relay';
 import { ServiceTable, type ServiceTableProps } from '../constructs/service-table';
@@ -46,6 +47,9 @@ export abstract class ServiceStack extends Stack {
   protected readonly domainBus: events.IEventBus;
   private readonly hopTuning: HopTuning;
   private failures: FailureTable | undefined;
+  /** The service's hops and outbox relays, in creation order: what the stage's dashboard shows. */
+  public readonly hops: QueuedEventHandler[] = [];
+  public readonly relays: OutboxRelay[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -64,7 +68,14 @@ export abstract class ServiceStack extends Stack {
     const table = new ServiceTable(this, `${name}Table`, { removalPolicy: this.stage.removalPolicy, indexes: options.indexes, stream: publishes });
     outputTable(this, name, table.table);
     if (!publishes) return table;
-    const relay = new OutboxRelay(this, `${name}Relay`, { table: table.table, eventBus: this.domainBus, logRemovalPolicy: this.stage.removalPolicy, logRetention: this.stage.logRetention });
+    const relay = new OutboxRelay(this, `${name}Relay`, {
+      table: table.table,
+      eventBus: this.domainBus,
+      logRemovalPolicy: this.stage.removalPolicy,
+      logRetention: this.stage.logRetention,
+      metricsNamespace: metricsNamespace(this.stage.name),
+    });
+    this.relays.push(relay);
     outputQueue(this, `${name}RelayDeadLetterQueue`, relay.deadLetterQueue);
     new CfnOutput(this, `${name}RelayFunctionName`, { value: relay.function.functionName });
     return Object.assign(table, { relay });
@@ -85,9 +96,11 @@ export abstract class ServiceStack extends Stack {
       logRemovalPolicy: this.stage.removalPolicy,
       logRetention: this.stage.logRetention,
       failureTable: this.failureTable().table,
+      metricsNamespace: metricsNamespace(this.stage.name),
       ...props,
       ...this.hopTuning,
     });
+    this.hops.push(hop);
     outputHop(this, name, hop);
     return hop;
   }

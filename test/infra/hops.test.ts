@@ -2,7 +2,7 @@ import { resourcesOf, synthShop, type CfnResource } from '../support/synth';
 
 /** Every asynchronous hop of every stack has its failure path, read from the synthesized templates. */
 const { templates } = synthShop();
-const serviceTemplates = [...templates].filter(([name]) => !name.endsWith('-EventBus'));
+const serviceTemplates = [...templates].filter(([name]) => !name.endsWith('-EventBus') && !name.endsWith('-Monitoring'));
 
 /** The logical id a `{Fn::GetAtt: [id, attr]}` or `{Ref: id}` points at. */
 function refId(value: unknown): string | undefined {

@@ -17,7 +17,7 @@ export function appContext(extra: Record<string, unknown> = {}): Record<string, 
 export function synthShop(context: Record<string, unknown> = {}) {
   const app = new App({ context: appContext(context) });
   const shop = buildShop(app);
-  const stacks = [shop.bus, shop.orders, shop.inventory, shop.payments, shop.shipping, shop.notifications, shop.audit] as Stack[];
+  const stacks = [shop.bus, shop.orders, shop.inventory, shop.payments, shop.shipping, shop.notifications, shop.audit, shop.monitoring] as Stack[];
   const templates = new Map(stacks.map((stack) => [stack.stackName, Template.fromStack(stack)]));
   return { app, shop, stacks, templates };
 }
