@@ -114,6 +114,18 @@ export class FinalStatusObserver {
   }
 }
 
+/** Where a run's orders may be stuck: messages in dead-letter queues, failed invocations and stream records. */
+function stuck(cloud: LocalCloud): string {
+  const dlqs = cloud.sqs
+    .allQueues()
+    .map((q) => ({ name: q.name, messages: Number(q.allAttributes()['ApproximateNumberOfMessages'] ?? 0) }))
+    .filter((q) => /DeadLetter/i.test(q.name) && q.messages > 0)
+    .map((q) => `${q.name} ${q.messages}`);
+  const { invocations, errors, timeouts, crashes } = cloud.lambda.metrics;
+  const streams = cloud.mappings.streamRuntimes().reduce((sum, m) => sum + m.metrics.failedRecords, 0);
+  return `dead-letter queues: ${dlqs.join(', ') || 'none'}; invocations ${invocations}, errors ${errors}, timeouts ${timeouts}, crashes ${crashes}; failed stream records ${streams}`;
+}
+
 /** Enough stock for every order of the run (sold-out items stay sold out: that path must still cancel). */
 export async function seedForRun(shop: ShopClient, orders: number): Promise<void> {
   const products = readProducts(path.join(__dirname, '..', 'data', 'products.json'));
@@ -174,7 +186,7 @@ export async function runSaga(cloud: LocalCloud, shop: ShopClient, observer: Fin
   const first = await Promise.race([observer.until(target).then(() => 'final' as const), settled.then(() => 'settled' as const)]);
   if (first === 'settled') {
     await Promise.race([observer.until(target), new Promise((resolve) => setTimeout(resolve, 2000))]);
-    if (observer.count < target) throw new Error(`${target - observer.count} of ${options.orders} orders never became final: their events are in a DLQ (npm run dlq -- all) or the cloud did not settle within 10 minutes`);
+    if (observer.count < target) throw new Error(`${target - observer.count} of ${options.orders} orders never became final: their events are in a DLQ (npm run dlq -- all) or the cloud did not settle within 10 minutes; ${stuck(cloud)}`);
   }
   const result = await settled;
   if (!result.settled) throw new Error(`the saga did not settle within 10 minutes: ${JSON.stringify(result.pending)}`);
