@@ -9,8 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAssembly } from '../local/assembly/ensure-assembly';
-import { startLocalCloud, type LocalCloud } from '../local/cloud';
+import type { LocalCloud } from '../local/cloud';
 import { prefixLogLine } from '../local/lambda/log-lines';
+import { startShopCloud } from './payment-provider/local-provider';
 import { Progress } from './progress';
 import { readProducts, seedProducts } from './seed-products';
 import { deliveredEntry, orderEntry, poisonEntry, sampleOrder, type SamplePath } from './sample-orders';
@@ -32,8 +33,8 @@ async function main(): Promise<number> {
 
   progress.step('synthesizing the app if it changed (cdk synth)');
   const app = ensureAssembly(undefined, (line) => progress.step(line));
-  progress.step('booting the local cloud and deploying the app');
-  const cloud: LocalCloud = await startLocalCloud({
+  progress.step('booting the local cloud and the stub payment provider, deploying the app');
+  const cloud = await startShopCloud({
     port: 0,
     app,
     outputsFile: path.resolve('.local', 'cdk-outputs.json'),
@@ -81,6 +82,7 @@ async function main(): Promise<number> {
       'Messages in dead-letter queues',
       ...(dlqs.length === 0 ? ['  (none)'] : dlqs.map((d) => `  ${d.name.padEnd(40)} ${d.messages}`)),
       '',
+      `Payment provider (stub at ${cloud.provider.url}): ${JSON.stringify(cloud.provider.stats)}`,
       `Time: ${seconds.toFixed(1)} s (boot ${bootSeconds.toFixed(1)} s), ${cloud.lambda.metrics.invocations} invocations, ${cloud.lambda.metrics.coldStarts} cold starts`,
       `Handler logs: ${path.relative(process.cwd(), logFile)}   Outputs: .local/cdk-outputs.json`,
       wrong.length === 0 ? 'Every order reached the state its path leads to.' : `NOT as expected: ${wrong.map((o) => o.orderId).join(', ')}`,

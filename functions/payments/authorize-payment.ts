@@ -1,19 +1,44 @@
 import { PaymentAuthorized, PaymentDeclined } from '../events';
-import { requireNumberEnv } from '../shared/env';
 import { countMetric } from '../shared/metrics';
 import { eventEntry } from '../shared/publisher';
 import { serviceRuntime } from '../shared/runtime';
 import { sqsConsumer } from '../shared/sqs-consumer';
-import { authorize } from './provider';
+import { withVisibilityBackoff } from '../shared/visibility-backoff';
+import { ProviderRejectedError, ProviderThrottledError, ProviderUnavailableError } from './provider-client';
+import { providerRuntime } from './provider-runtime';
 import { AUTHORIZE_PAYMENT } from './subscriptions';
 
 const { store } = serviceRuntime();
-const creditLimit = requireNumberEnv('CREDIT_LIMIT');
+const provider = providerRuntime();
 
-/** StockReserved -> the simulated provider decides -> the payment, publishing PaymentAuthorized or PaymentDeclined. */
-export const handler = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
+/**
+ * StockReserved -> the payment provider (an external HTTP API, behind the shared circuit breaker and
+ * within its rate limit) decides -> the payment, publishing PaymentAuthorized or PaymentDeclined.
+ * While the provider is down or throttling, the record fails and waits in the queue (its visibility
+ * set to the wait, see provider-runtime.ts) instead of reaching the DLQ.
+ */
+const consumer = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
   const { orderId, customerId, total, currency } = event.data;
-  const decision = authorize({ orderId, customerId, amount: total, creditLimit });
+  const permit = await provider.breaker.permit();
+  if (!permit.allowed) {
+    provider.waits.wait(event.id, 'unavailable', permit.retryAfterMs);
+    throw new ProviderUnavailableError(`circuit ${permit.state}: the payment provider is not called for ${Math.ceil(permit.retryAfterMs / 1000)} s`);
+  }
+  let decision;
+  try {
+    decision = await provider.limit(() => provider.client.authorize({ orderId, customerId, amount: total, currency }));
+  } catch (error) {
+    if (error instanceof ProviderThrottledError) provider.waits.wait(event.id, 'throttled', error.retryAfterMs);
+    if (error instanceof ProviderUnavailableError) {
+      provider.waits.wait(event.id, 'unavailable', 0);
+      await provider.breaker.failed(permit);
+    }
+    // A refusal is still an answer: the provider is up (our request is wrong, the record fails on its own).
+    if (error instanceof ProviderRejectedError) await provider.breaker.succeeded(permit);
+    throw error;
+  }
+  await provider.breaker.succeeded(permit);
+  if (permit.probe) log.info('payment provider answered the probe: circuit closed');
   const outcome =
     decision.outcome === 'AUTHORIZED'
       ? eventEntry(PaymentAuthorized, { orderId, customerId, amount: total, currency, authorizationId: decision.authorizationId }, orderId)
@@ -28,3 +53,5 @@ export const handler = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
   if (result.status === 'written' && decision.outcome === 'DECLINED') countMetric('PaymentDeclines');
   log.info('payment decided', { outcome: decision.outcome, result: result.status });
 });
+
+export const handler = withVisibilityBackoff(consumer, provider.backoff);

@@ -1,22 +1,27 @@
 import { PaymentAuthorized, StockReserved, type CatalogEvent } from '../../functions/events';
 import { catalogEvent, loadTestEvent } from '../support/events';
 import { captureEvents, failedIds, invoke, loadHandler, publishOutboxesOf } from '../support/handlers';
-import { createServiceTable, getItem } from '../support/tables';
+import { stubProviderForHandler } from '../support/payment-provider';
+import { createFailureTable, createServiceTable, getItem } from '../support/tables';
 
 let authorize: ReturnType<typeof loadHandler>;
 let schedule: ReturnType<typeof loadHandler>;
 let paymentsTable: string;
 let shippingTable: string;
+let provider: Awaited<ReturnType<typeof stubProviderForHandler>>;
 const events = captureEvents();
 
 beforeAll(async () => {
   paymentsTable = await createServiceTable('payments');
   shippingTable = await createServiceTable('shipping');
   publishOutboxesOf(paymentsTable, shippingTable);
-  authorize = loadHandler('payments/authorize-payment', { TABLE_NAME: paymentsTable, CREDIT_LIMIT: '5000' });
+  // The provider decides (the stub, credit limit 5,000); its guarded calls are tested in payments-provider.test.ts.
+  provider = await stubProviderForHandler();
+  authorize = loadHandler('payments/authorize-payment', provider.env({ payments: paymentsTable, failures: await createFailureTable('payments') }));
   // Module-level config is read at load: each handler keeps the TABLE_NAME it was loaded with.
   schedule = loadHandler('shipping/schedule-shipment', { TABLE_NAME: shippingTable });
 });
+afterAll(() => provider.stop());
 beforeEach(() => events.reset());
 
 function stockReserved(orderId: string, overrides: Partial<{ customerId: string; total: number }> = {}) {

@@ -1,5 +1,11 @@
 import { resourcesOf, synthShop, type CfnResource } from '../support/synth';
 
+/**
+ * Hops that call the rate-limited payment provider: fewer concurrent invocations (its rate limit) and
+ * more receives (messages wait in the queue while its breaker is open); see payments-stack.ts.
+ */
+const PROVIDER_HOPS: Record<string, { maxConcurrency: number; maxReceiveCount: number }> = { AuthorizePayment: { maxConcurrency: 2, maxReceiveCount: 30 } };
+
 /** Every asynchronous hop of every stack has its failure path, read from the synthesized templates. */
 const { templates } = synthShop();
 const serviceTemplates = [...templates].filter(([name]) => !name.endsWith('-EventBus') && !name.endsWith('-Monitoring'));
@@ -45,10 +51,11 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
       expect(props['FunctionResponseTypes']).toEqual(['ReportBatchItemFailures']);
       expect(props['BatchSize']).toBe(10);
       expect(props['MaximumBatchingWindowInSeconds']).toBe(0);
-      expect(props['ScalingConfig']).toEqual({ MaximumConcurrency: 5 });
+      const tuned = PROVIDER_HOPS[refId(props['FunctionName'])!.replace(/Function[0-9A-F]{8}$/, '')];
+      expect(props['ScalingConfig']).toEqual({ MaximumConcurrency: tuned?.maxConcurrency ?? 5 });
       const queue = queues[refId(props['EventSourceArn'])!]!;
       const redrive = queue.Properties!['RedrivePolicy'] as { deadLetterTargetArn: unknown; maxReceiveCount: number };
-      expect(redrive.maxReceiveCount).toBe(5);
+      expect(redrive.maxReceiveCount).toBe(tuned?.maxReceiveCount ?? 5);
       expect(queues[refId(redrive.deadLetterTargetArn)!]).toBeDefined();
       // Six times the function's timeout, so a slow batch is not delivered twice.
       const fn = functions[refId(props['FunctionName'])!]!;
@@ -127,7 +134,11 @@ describe.each(serviceTemplates)('%s', (_name, template) => {
         for (const resource of [statement['Resource']].flat()) {
           const text = JSON.stringify(resource);
           const id = refId(resource) ?? (JSON.stringify(resource).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)"/)?.[1]);
-          if (text.includes('Fn::ImportValue')) {
+          if (text.includes(':ssm:') && PROVIDER_HOPS[hop] !== undefined) {
+            // A hop calling the payment provider reads its URL and secret parameters, by name.
+            expect(text).toMatch(/:parameter\/shop\/dev\/payment-provider\/(url|secret)"/);
+            expect(statement['Action']).toBe('ssm:GetParameter');
+          } else if (text.includes('Fn::ImportValue')) {
             expect(text).toMatch(/DomainBus/);
           } else if (resource === '*') {
             // Actions without resource-level permissions: DynamoDB Streams' ListStreams (a relay's stream

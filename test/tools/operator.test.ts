@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { startLocalCloud, type LocalCloud } from '../../local/cloud';
+import type { LocalCloud } from '../../local/cloud';
+import { startShopCloud } from '../../scripts/payment-provider/local-provider';
 import { eventIdentity } from '../../functions/events/contract';
 import { output } from '../../scripts/outputs';
 import { orderEntry, poisonEntry, sampleOrder } from '../../scripts/sample-orders';
@@ -22,7 +23,7 @@ let relayOutage = false;
 
 beforeAll(async () => {
   outputsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'operator-')), 'outputs.json');
-  cloud = await startLocalCloud({ port: 0, app: process.env['TEST_ASSEMBLY']!, outputsFile, invokeFault: (fn) => ((outage && fn.name.includes('ReserveStock')) || (relayOutage && fn.name.includes('OrdersRelay')) ? 'error' : undefined) });
+  cloud = await startShopCloud({ port: 0, app: process.env['TEST_ASSEMBLY']!, outputsFile, invokeFault: (fn) => ((outage && fn.name.includes('ReserveStock')) || (relayOutage && fn.name.includes('OrdersRelay')) ? 'error' : undefined) });
   shop = new ShopClient(cloud.deployment!.outputs, cloud.endpoint);
   await seedProducts(shop.dynamo, shop.table('Inventory'), readProducts(path.join(ROOT, 'data', 'products.json')));
 });

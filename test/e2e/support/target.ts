@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/cloud';
+import type { LocalCloud, LocalCloudOptions } from '../../../local/cloud';
 import type { OutputsFile } from '../../../local/assembly/references';
+import { startShopCloud } from '../../../scripts/payment-provider/local-provider';
 import { eventually } from '../../../scripts/poll';
 import { ShopClient } from '../../../scripts/shop-client';
 import { readOutputsFile, targetFromEnv, targetSettings, type TargetName } from '../../../scripts/targets';
@@ -49,7 +50,8 @@ export async function openTarget(options: LocalCloudOptions = {}): Promise<Pipel
 async function openLocal(options: LocalCloudOptions): Promise<PipelineTarget> {
   const app = process.env['TEST_ASSEMBLY'];
   if (app === undefined || !fs.existsSync(path.join(app, 'manifest.json'))) throw new Error('TEST_ASSEMBLY is not set: run the e2e suite through jest (npm test)');
-  const cloud = await startLocalCloud({ port: 0, app, ...options });
+  // With the stub payment provider the app calls, as `npm start` and `npm run local` run it.
+  const cloud = await startShopCloud({ port: 0, app, ...options });
   const shop = new ShopClient(cloud.deployment!.outputs as OutputsFile, cloud.endpoint);
   return {
     name: 'local',
