@@ -256,7 +256,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         : [
             dynamoDbStreamsProxy(dynamodb),
             dynamoDbProxy(dynamodb, {
-              onWritten: () => mappings.streamWritten(),
+              onWritten: (tables) => mappings.streamWritten(tables),
               ...(dynamodbMeter === undefined ? {} : { meter: dynamodbMeter }),
               ...(faults === undefined
                 ? {}

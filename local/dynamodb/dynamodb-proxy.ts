@@ -38,10 +38,36 @@ export function dynamoDbStreamsProxy(dynamo: DynamoDbLocal): RawGatewayService {
 }
 
 /**
- * `onWritten` is told when DynamoDB Local has answered a write (whatever the outcome), so stream
- * pollers read the records it may have added.
+ * The tables a write request names (TableName, BatchWriteItem's RequestItems, each transaction
+ * item's), or undefined when it cannot tell (PartiQL, a body that is not JSON): then any table may
+ * have been written.
  */
-export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (operation: string) => void; onWritten?: () => void; fault?: DynamoFault; meter?: CapacityMeter } = {}): RawGatewayService {
+export function tablesWritten(operation: string, body: Buffer): string[] | undefined {
+  let request: Record<string, unknown>;
+  try {
+    request = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof request['TableName'] === 'string') return [request['TableName']];
+  if (operation === 'BatchWriteItem' && request['RequestItems'] !== null && typeof request['RequestItems'] === 'object') return Object.keys(request['RequestItems']);
+  if (operation === 'TransactWriteItems' && Array.isArray(request['TransactItems'])) {
+    const names = (request['TransactItems'] as Array<Record<string, { TableName?: unknown } | undefined>>).flatMap((item) =>
+      Object.values(item).map((action) => action?.TableName).filter((name): name is string => typeof name === 'string'),
+    );
+    return [...new Set(names)];
+  }
+  return undefined;
+}
+
+/**
+ * `onWritten` is told when DynamoDB Local has answered a write (whatever the outcome), with the tables
+ * it named (undefined: any), so the pollers of those tables' streams read the records it may have added.
+ */
+export function dynamoDbProxy(
+  dynamo: DynamoDbLocal,
+  options: { onRequest?: (operation: string) => void; onWritten?: (tables: readonly string[] | undefined) => void; fault?: DynamoFault; meter?: CapacityMeter } = {},
+): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   return {
     targetPrefix: 'DynamoDB_20120810',
@@ -57,7 +83,11 @@ export function dynamoDbProxy(dynamo: DynamoDbLocal, options: { onRequest?: (ope
       const upstream = http.request(
         { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': sent.length }, agent },
         (answer) => {
-          if (options.onWritten !== undefined && WRITE_OPERATIONS.has(operation)) answer.once('end', options.onWritten);
+          const onWritten = options.onWritten;
+          if (onWritten !== undefined && WRITE_OPERATIONS.has(operation)) {
+            const tables = tablesWritten(operation, body);
+            answer.once('end', () => onWritten(tables));
+          }
           if (metered === undefined) {
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(response);

@@ -6,7 +6,7 @@ import { SqsEventSourceMapping } from './event-source-mapping';
 import { parseFunctionName } from './function-name';
 import { LambdaErrors } from './lambda-errors';
 import type { LambdaService, LocalFunction } from './lambda-service';
-import type { StreamReader } from '../dynamodb/stream-reader';
+import { parseStreamArn, type StreamReader } from '../dynamodb/stream-reader';
 import { StreamEventSourceMapping, type StreamFailureRecord } from './stream-event-source-mapping';
 import { isStreamArn, startingPosition, STREAM_DEFAULTS, streamSettings, type StreamSettings } from './stream-mapping-settings';
 
@@ -78,9 +78,16 @@ export class EventSourceMappings {
     this.streams = support;
   }
 
-  /** A write reached DynamoDB: the stream pollers read now rather than at their next idle poll. */
-  streamWritten(): void {
-    for (const { runtime } of this.streamRecords.values()) runtime.notify();
+  /**
+   * A write reached DynamoDB: the pollers of the tables it wrote (all, when unknown) read now rather
+   * than at their next idle poll. Only those: under a burst, waking every poller for every write had
+   * each one read DynamoDB Local after every write to any table, starving the handlers' own writes.
+   */
+  streamWritten(tables?: readonly string[]): void {
+    const written = tables === undefined ? undefined : new Set(tables);
+    for (const { runtime } of this.streamRecords.values()) {
+      if (written === undefined || written.has(parseStreamArn(runtime.config.streamArn)?.table ?? '')) runtime.notify();
+    }
   }
 
   /** Registers a mapping created elsewhere (the assembly deployer) and starts it. */
