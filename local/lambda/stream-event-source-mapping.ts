@@ -58,7 +58,6 @@ export interface StreamMappingDeps {
 
 /** When nothing announced a write, the stream is still read this often (writes made around the endpoint). */
 const IDLE_POLL_MS = 1000;
-const MIN_PASS_GAP_MS = 20;
 
 interface ShardPosition {
   readonly shardId: string;
@@ -145,13 +144,7 @@ export class StreamEventSourceMapping {
   }
 
   private async loop(): Promise<void> {
-    let lastPass = 0;
     while (this.running) {
-      // Reads of one stream at most every MIN_PASS_GAP_MS: a burst of writes is read in a few batches,
-      // not one GetRecords per write (Lambda polls a shard four times a second; this stays faster).
-      const gap = lastPass + MIN_PASS_GAP_MS - performance.now();
-      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
-      lastPass = performance.now();
       this.dirty = false;
       this.busy = 1;
       let read = 0;
