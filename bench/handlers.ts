@@ -32,6 +32,7 @@ const CLIENT_FLOOR: Record<string, { imports: string; creates: string }> = {
   '@aws-sdk/client-eventbridge': { imports: "import { EventBridgeClient } from '@aws-sdk/client-eventbridge';", creates: 'new EventBridgeClient({});' },
   '@aws-sdk/client-sqs': { imports: "import { SQSClient } from '@aws-sdk/client-sqs';", creates: 'new SQSClient({});' },
   '@aws-sdk/client-lambda': { imports: "import { LambdaClient } from '@aws-sdk/client-lambda';", creates: 'new LambdaClient({});' },
+  '@aws-sdk/client-ssm': { imports: "import { SSMClient } from '@aws-sdk/client-ssm';", creates: 'new SSMClient({});' },
 };
 
 /** The SDK client packages a bundle ships, read from its source map. */

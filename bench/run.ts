@@ -13,7 +13,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureAssembly } from '../local/assembly/ensure-assembly';
-import { startLocalCloud, type LocalCloud } from '../local/cloud';
+import type { LocalCloud } from '../local/cloud';
+import { startShopCloud } from '../scripts/payment-provider/local-provider';
 import { ShopClient } from '../scripts/shop-client';
 import { Progress } from '../scripts/progress';
 import { bootSeconds, LOCALSTACK_REFERENCE } from './boot';
@@ -211,7 +212,8 @@ function relayFigures(run: { peak: MeteredRun; steady: MeteredRun }, list: Price
 async function withCloud<T>(app: string, work: (cloud: LocalCloud, shop: ShopClient, logBytes: () => number) => Promise<T>, progress: Progress): Promise<T> {
   progress.step(`booting the local cloud on ${path.relative(ROOT, app) || app}`);
   let bytes = 0;
-  const cloud = await startLocalCloud({ port: 0, app, meterDynamoDb: true, onHandlerLog: (_fn, line) => (bytes += Buffer.byteLength(line) + 1) });
+  // With the stub payment provider the payments hop calls (as npm start runs the shop).
+  const cloud = await startShopCloud({ port: 0, app, meterDynamoDb: true, onHandlerLog: (_fn, line) => (bytes += Buffer.byteLength(line) + 1) });
   const shop = new ShopClient(cloud.deployment!.outputs, cloud.endpoint);
   try {
     return await work(cloud, shop, () => bytes);
