@@ -15,30 +15,34 @@ const provider = providerRuntime();
  * StockReserved -> the payment provider (an external HTTP API, behind the shared circuit breaker and
  * within its rate limit) decides -> the payment, publishing PaymentAuthorized or PaymentDeclined.
  * While the provider is down or throttling, the record fails and waits in the queue (its visibility
- * set to the wait, see provider-runtime.ts) instead of reaching the DLQ.
+ * set to the wait by withVisibilityBackoff) instead of reaching the DLQ.
  */
 const consumer = sqsConsumer(AUTHORIZE_PAYMENT, async (event, log) => {
   const { orderId, customerId, total, currency } = event.data;
-  const permit = await provider.breaker.permit();
-  if (!permit.allowed) {
-    provider.waits.wait(event.id, 'unavailable', permit.retryAfterMs);
-    throw new ProviderUnavailableError(`circuit ${permit.state}: the payment provider is not called for ${Math.ceil(permit.retryAfterMs / 1000)} s`);
-  }
-  let decision;
-  try {
-    decision = await provider.limit(() => provider.client.authorize({ orderId, customerId, amount: total, currency }));
-  } catch (error) {
-    if (error instanceof ProviderThrottledError) provider.waits.wait(event.id, 'throttled', error.retryAfterMs);
-    if (error instanceof ProviderUnavailableError) {
-      provider.waits.wait(event.id, 'unavailable', 0);
-      await provider.breaker.failed(permit);
+  // The breaker is asked inside the call's slot of the rate limit, so a probe's claim never lapses
+  // while it waits for a slot.
+  const decision = await provider.limit(async () => {
+    const permit = await provider.breaker.permit();
+    if (!permit.allowed) {
+      provider.waits.wait(event.id, 'unavailable', permit.retryAfterMs);
+      throw new ProviderUnavailableError(`circuit ${permit.state}: the payment provider is not called for ${Math.ceil(permit.retryAfterMs / 1000)} s`);
     }
-    // A refusal is still an answer: the provider is up (our request is wrong, the record fails on its own).
-    if (error instanceof ProviderRejectedError) await provider.breaker.succeeded(permit);
-    throw error;
-  }
-  await provider.breaker.succeeded(permit);
-  if (permit.probe) log.info('payment provider answered the probe: circuit closed');
+    try {
+      const answer = await provider.client.authorize({ orderId, customerId, amount: total, currency });
+      await provider.breaker.succeeded(permit);
+      if (permit.probe) log.info('payment provider answered the probe: circuit closed');
+      return answer;
+    } catch (error) {
+      if (error instanceof ProviderThrottledError) provider.waits.wait(event.id, 'throttled', error.retryAfterMs);
+      if (error instanceof ProviderUnavailableError) {
+        provider.waits.wait(event.id, 'unavailable', 0);
+        await provider.breaker.failed(permit);
+      }
+      // A refusal is still an answer: the provider is up (our request is wrong, the record fails on its own).
+      if (error instanceof ProviderRejectedError) await provider.breaker.succeeded(permit);
+      throw error;
+    }
+  });
   const outcome =
     decision.outcome === 'AUTHORIZED'
       ? eventEntry(PaymentAuthorized, { orderId, customerId, amount: total, currency, authorizationId: decision.authorizationId }, orderId)
