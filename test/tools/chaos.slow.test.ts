@@ -9,7 +9,7 @@ describe('npm run chaos', () => {
   it('places orders under faults and finds nothing lost, nothing done twice, stock conserved', async () => {
     const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'chaos', '--', '--orders', '40', '--seed', '3', '--json'], { cwd: ROOT, timeout: 300_000, maxBuffer: 10_000_000 });
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
-    expect(Object.keys(result).sort()).toEqual(['conservationErrors', 'duplicateEffects', 'faultsByKind', 'faultsInjected', 'final', 'inDlq', 'lost', 'orders', 'relayFaults', 'republished', 'seconds'].sort());
+    expect(Object.keys(result).sort()).toEqual(['conservationErrors', 'duplicateEffects', 'faultsByKind', 'faultsInjected', 'final', 'inDlq', 'lost', 'orders', 'provider', 'relayFaults', 'republished', 'seconds'].sort());
     expect(result).toMatchObject({ orders: 40, lost: 0, duplicateEffects: 0, conservationErrors: 0 });
     expect(result['final']! + result['inDlq']!).toBe(40);
     expect(result['faultsInjected']).toBeGreaterThan(0);
@@ -29,5 +29,15 @@ describe('npm run chaos', () => {
     expect(result['relayFaults']).toBeGreaterThan(0);
     // Some struck after their PutEvents: their events went out twice, and were still done once.
     expect(result['republished']).toBeGreaterThan(0);
+  }, 320_000);
+
+  it('takes the payment provider down for half an hour under the default faults: orders wait, none in a DLQ, all complete', async () => {
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'chaos', '--', '--orders', '40', '--seed', '3', '--json', '--provider-outage', '1800'], { cwd: ROOT, timeout: 300_000, maxBuffer: 10_000_000 });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!) as { provider: { unavailable: number; breaker: { opened: number; closed: number; state: string } } } & Record<string, unknown>;
+    expect(result).toMatchObject({ orders: 40, final: 40, inDlq: 0, lost: 0, duplicateEffects: 0, conservationErrors: 0 });
+    // The breaker opened, its probes failed while the outage lasted (one cool-down is 30 s), and one closed it.
+    expect(result.provider.unavailable).toBeGreaterThan(0);
+    expect(result.provider.breaker.opened).toBeGreaterThan(2);
+    expect(result.provider.breaker).toMatchObject({ closed: 1, state: 'closed' });
   }, 320_000);
 });
