@@ -59,7 +59,7 @@ export type FaultKind =
 const MIDWAY_REQUESTS = 8;
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function generator(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -87,7 +87,7 @@ export class Faults {
   readonly byFunction: Record<string, number> = {};
 
   constructor(readonly config: FaultConfig) {
-    this.random = generator(config.seed ?? 1);
+    this.random = seededRandom(config.seed ?? 1);
   }
 
   get total(): number {

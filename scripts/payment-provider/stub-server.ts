@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '../../local/faults/faults';
 import { decide, DEFAULT_CREDIT_LIMIT, type Decision } from './decide';
 
 /** How the stub behaves; every field can be changed while it runs (`configure`, or `POST /_control`). */
@@ -71,7 +72,7 @@ export class StubPaymentProvider {
     options: StubProviderOptions,
   ) {
     this.behaviour = checked({ ...DEFAULTS, ...pickBehaviour(options) });
-    this.random = seeded(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
   }
 
   static async start(options: StubProviderOptions = {}): Promise<StubPaymentProvider> {
@@ -220,18 +221,6 @@ function checked(behaviour: StubBehaviour): StubBehaviour {
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) throw new BadRequest(`stub payment provider: ${problems.join('; ')}`);
   return behaviour;
-}
-
-/** mulberry32: a small seeded generator, so a run's injected failures can be repeated. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function readBody(request: http.IncomingMessage): Promise<string> {
