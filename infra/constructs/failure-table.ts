@@ -1,7 +1,7 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TTL_ATTRIBUTE } from './service-table';
+import { PIPELINE_TABLE_DEFAULTS } from './service-table';
 
 export interface FailureTableProps {
   /** Set per stage, as the service's own table. */
@@ -20,10 +20,7 @@ export class FailureTable extends Construct {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: 'messageId', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...PIPELINE_TABLE_DEFAULTS,
       removalPolicy: props.removalPolicy,
     });
   }

@@ -18,6 +18,17 @@ export interface ServiceTableProps {
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 /**
+ * What every table of the pipeline shares, whatever its keys: on-demand capacity, point-in-time
+ * recovery, AWS-owned encryption, TTL on `expiresAt`.
+ */
+export const PIPELINE_TABLE_DEFAULTS = {
+  billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  encryption: dynamodb.TableEncryption.AWS_MANAGED,
+  timeToLiveAttribute: TTL_ATTRIBUTE,
+} as const satisfies Partial<dynamodb.TableProps>;
+
+/**
  * The table a service owns: generic `pk`/`sk` string keys (single-table design), on-demand capacity,
  * point-in-time recovery, AWS-owned encryption, TTL on `expiresAt`, and a stream when it has an outbox.
  */
@@ -29,10 +40,7 @@ export class ServiceTable extends Construct {
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      timeToLiveAttribute: TTL_ATTRIBUTE,
+      ...PIPELINE_TABLE_DEFAULTS,
       removalPolicy: props.removalPolicy,
       ...(props.stream === true ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     });
