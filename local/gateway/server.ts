@@ -34,8 +34,11 @@ export interface RestGatewayService {
   handle(request: http.IncomingMessage, body: Buffer, url: URL): Promise<{ status: number; headers?: Record<string, string>; body: unknown }>;
 }
 
-/** Routes under `/_local/` for the local cloud's own controls. */
-export type ControlRoute = (request: http.IncomingMessage, body: Buffer, url: URL) => Promise<{ status: number; body: unknown }>;
+/**
+ * Routes under `/_local/` for the local cloud's own controls. The body is sent as JSON unless the
+ * result names a `contentType`: then it is sent as it is (a string or bytes: the console's pages).
+ */
+export type ControlRoute = (request: http.IncomingMessage, body: Buffer, url: URL) => Promise<{ status: number; body: unknown; contentType?: string }>;
 
 export interface GatewayOptions {
   readonly host: string;
@@ -131,6 +134,7 @@ export class Gateway {
       const route = this.options.controls?.[`${request.method} ${url.pathname}`];
       if (route === undefined) return this.sendJson(response, 404, 'application/json', { message: `no local cloud route ${request.method} ${url.pathname}` });
       const result = await route(request, body, url);
+      if (result.contentType !== undefined) return this.sendRaw(response, result.status, result.contentType, result.body);
       return this.sendJson(response, result.status, 'application/json', result.body);
     }
     if (this.options.s3 !== undefined && signingScope(request)?.service === 's3') return this.options.s3.serve(request, body, response);
@@ -221,6 +225,13 @@ export class Gateway {
     if (response.headersSent || response.destroyed) return;
     response.writeHead(status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': requestId });
     response.end(text);
+  }
+
+  private sendRaw(response: http.ServerResponse, status: number, contentType: string, body: unknown): void {
+    if (response.headersSent || response.destroyed) return;
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? ''), 'utf8');
+    response.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length });
+    response.end(bytes);
   }
 
   private sendJson(response: http.ServerResponse, status: number, contentType: string, body: unknown, headers: Record<string, string> = {}): void {
