@@ -3,7 +3,7 @@
  * same run. 1. the saga through the local cloud (peak orders/s, latency at half the peak, DynamoDB
  * write units by table, efficiency, what the outbox relays add); 2. every function's bundle, cold
  * init against its floor, warm invoke; 3. AWS cost per million orders from counted requests, for the
- * default hop settings (batch 10, no window), a batched variant (batch 100, 1 s window: its speed and
+ * app as deployed (saga hops batch 10 without a window, audit and notifications batch 100 with a 1 s window), a batched variant (batch 100, 1 s window: its speed and
  * latency too, so the default is a measured choice) and the naive baseline (batch 1); 4. the local
  * cloud's own services. Prints a table, writes bench/results/<timestamp>.json, and with --json prints
  * one JSON object last.

@@ -13,8 +13,11 @@ function variant(label: string, batchSize: number, windowSeconds: number): Varia
   return { label, batchSize, maxBatchingWindowSeconds: windowSeconds, hopTuning: { batchSize, maxBatchingWindow: Duration.seconds(windowSeconds) } };
 }
 
-/** The app as deployed: the QueuedEventHandler construct's defaults (no tuning passed). */
-export const DEFAULT = variant('default (batch 10, no window)', 10, 0);
+/**
+ * The app as deployed: no tuning passed, so the saga's hops keep the construct's defaults (batch 10,
+ * no window) and the hops no order waits on keep theirs (`OFF_CRITICAL_PATH`: batch 100, 1 s window).
+ */
+export const DEFAULT = variant('as deployed (saga hops: batch 10, no window; audit, notifications: batch 100, 1 s window)', 10, 0);
 /** Batching as a lever: larger batches, which Lambda allows only with a window of at least 1 s. */
 export const BATCHED = variant('batched (batch 100, 1 s window)', 100, 1);
 /** The baseline a first attempt usually is: one record per invocation. */

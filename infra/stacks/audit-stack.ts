@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { RECORD_EVENT } from '../../functions/audit/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
-import { ServiceStack, type ServiceStackProps } from './service-stack';
+import { OFF_CRITICAL_PATH, ServiceStack, type ServiceStackProps } from './service-stack';
 
 /** Audit: every shop.* and carrier.* event, once, in an event store queried by order. */
 export class AuditStack extends ServiceStack {
@@ -14,6 +14,7 @@ export class AuditStack extends ServiceStack {
       tables: { TABLE_NAME: { table, access: 'write' } },
       description: 'Every domain event -> event store',
       subscription: RECORD_EVENT,
+      ...OFF_CRITICAL_PATH,
     });
   }
 }

@@ -3,7 +3,7 @@ import type { CfnTable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { SEND_NOTIFICATION } from '../../functions/notifications/subscriptions';
 import type { QueuedEventHandler } from '../constructs/queued-event-handler';
-import { ServiceStack, type ServiceStackProps } from './service-stack';
+import { OFF_CRITICAL_PATH, ServiceStack, type ServiceStackProps } from './service-stack';
 
 /** Notifications: one customer notification per customer-visible status change (an email outbox). */
 export class NotificationsStack extends ServiceStack {
@@ -17,6 +17,7 @@ export class NotificationsStack extends ServiceStack {
       description: 'OrderStatusChanged (customer-visible) -> notification',
       // Internal statuses never reach the function: filtered by the rule, not paid for as invocations.
       subscription: SEND_NOTIFICATION,
+      ...OFF_CRITICAL_PATH,
     });
     const tableId = this.getLogicalId(table.node.defaultChild as CfnTable);
     Validations.of(this.sendNotification.function.role!).acknowledge({
