@@ -1,0 +1,164 @@
+import { buildTree } from '../../scripts/trace/build-tree';
+import { renderText } from '../../scripts/trace/render-text';
+import { parseStory } from '../../scripts/trace/story-contract';
+import type { EventNode, TraceTree } from '../../scripts/trace/trace-tree';
+import { declinedOrderStory, StoryBuilder } from './trace-fixtures';
+
+/** The story as it arrives over HTTP: JSON, read through the contract. */
+const overTheWire = (story: unknown) => parseStory(JSON.parse(JSON.stringify(story)));
+
+const CANCELLED = { status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED' };
+
+/** Every event of the tree, depth first, with the path of detail-types that led to it. */
+function walk(tree: TraceTree): Array<{ event: EventNode; path: string[] }> {
+  const out: Array<{ event: EventNode; path: string[] }> = [];
+  const visit = (event: EventNode, path: string[]) => {
+    const here = [...path, event.detailType];
+    out.push({ event, path: here });
+    event.caused.forEach((child) => visit(child, here));
+    for (const rule of event.rules) {
+      rule.forwarded.forEach((child) => visit(child, here));
+      for (const invocation of rule.invocations) for (const write of invocation.writes) write.published.forEach((child) => visit(child, here));
+    }
+  };
+  tree.events.forEach((root) => visit(root, []));
+  return out;
+}
+
+const ruleOf = (event: EventNode, rule: string) => {
+  const found = event.rules.find((r) => r.rule === rule);
+  if (found === undefined) throw new Error(`no rule ${rule} under ${event.detailType}`);
+  return found;
+};
+
+describe('trace tree from the flight recorder', () => {
+  it('hangs each published event under the write whose outbox held it: the compensation path from one root', () => {
+    // Prepare
+    const story = overTheWire(declinedOrderStory().story());
+
+    // Act
+    const tree = buildTree(story, CANCELLED);
+
+    // Assess
+    expect(tree.events.map((e) => e.detailType)).toEqual(['OrderPlaced']);
+    const paths = walk(tree).map(({ path }) => path.join(' > '));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'OrderPlaced > StockReserved > PaymentDeclined > StockReleased',
+        'OrderPlaced > StockReserved > PaymentDeclined > OrderStatusChanged',
+        'OrderPlaced > StockReserved > OrderStatusChanged',
+      ]),
+    );
+    // Each of the story's events once, none lost or doubled.
+    expect(walk(tree).map(({ event }) => event.eventId).sort()).toEqual(story.events.map((e) => e.eventId).sort());
+    const reserve = ruleOf(tree.events[0]!, 'ReserveStockRule');
+    expect(reserve.queue).toBe('ReserveStockQueue');
+    expect(reserve.invocations[0]).toMatchObject({ function: 'ReserveStockFunction', cold: true, result: 'success', recordFailed: false, batchSize: 1 });
+    expect(reserve.invocations[0]!.writes[0]).toMatchObject({ table: 'Inventory', unpublished: [] });
+    expect(reserve.invocations[0]!.writes[0]!.published[0]).toMatchObject({ detailType: 'StockReserved', publishedBy: { function: 'InventoryRelay' }, offsetMs: 100 });
+    expect(tree).toMatchObject({ orderId: 'ord-declined', matchedBy: 'correlationId', from: 'flight-recorder', order: CANCELLED, startedAt: '2026-11-26T10:00:00.000Z' });
+  });
+
+  it('shows retries as attempts, a record failed inside a successful invocation, and where each branch ended', () => {
+    // Prepare
+    const tree = buildTree(overTheWire(declinedOrderStory().story()), CANCELLED);
+    const reserved = walk(tree).find(({ event }) => event.detailType === 'StockReserved')!.event;
+    const declined = walk(tree).find(({ event }) => event.detailType === 'PaymentDeclined')!.event;
+
+    // Assess: the payment's first invocation timed out, the second published the decline.
+    const authorize = ruleOf(reserved, 'AuthorizePaymentRule').invocations;
+    expect(authorize.map((i) => [i.attempt, i.result, i.recordFailed, i.cold])).toEqual([
+      [1, 'timeout', true, true],
+      [2, 'success', false, false],
+    ]);
+    expect(authorize[0]!.error).toBe('Task timed out after 10.00 seconds');
+    // Listed in batchItemFailures: the invocation succeeded, this event's record did not.
+    expect(ruleOf(declined, 'RecordEventRule').invocations[0]).toMatchObject({ result: 'success', recordFailed: true });
+    expect(tree.endings.filter((end) => end.state !== 'done')).toEqual([
+      // In the order the tree shows them: a rule's end after what its invocations published.
+      { eventId: 'e-not-yet', state: 'in-flight', where: 'the stream of table Orders', reason: 'written to the outbox, not published yet' },
+      { eventId: 'e-declined', rule: 'RecordEventRule', state: 'dead-letter', where: 'RecordEventDeadLetterQueue', reason: 'ProvisionedThroughputExceededException: rate exceeded' },
+      { eventId: 'e-reserved', rule: 'RecordEventRule', state: 'in-flight', where: 'RecordEventQueue' },
+    ]);
+    const statusChange = walk(tree).find(({ event }) => event.eventId === 'e-status-reserved')!.event;
+    expect(statusChange.unmatched).toEqual([{ rule: 'SendNotificationRule', field: 'detail.data.to' }]);
+  });
+
+  it('links an event whose write the recorder does not hold under its cause, and an unrelated event at the root', () => {
+    // Prepare: the released stock's write is missing; a second client event of the same order.
+    const b = new StoryBuilder('ord-2');
+    const declined = b.event(0, 'e-declined', 'shop.payments', 'PaymentDeclined');
+    b.through(declined, 5, 'ReleaseStockRule', 'ReleaseStockQueue', 'ReleaseStockFunction', [{ result: 'success' }]);
+    b.event(50, 'e-released', 'shop.inventory', 'StockReleased', { by: { eventId: 'e-declined', function: 'InventoryRelay', requestId: 'relay-1' } });
+    b.event(60, 'e-webhook', 'carrier.webhooks', 'ShipmentDelivered');
+
+    // Act
+    const tree = buildTree(overTheWire(b.story()), null);
+
+    // Assess
+    expect(tree.events.map((e) => e.eventId)).toEqual(['e-declined', 'e-webhook']);
+    expect(tree.events[0]!.caused.map((e) => e.eventId)).toEqual(['e-released']);
+  });
+
+  it('finds the order of a story asked for by event id', () => {
+    const tree = buildTree(overTheWire(declinedOrderStory('ord-9').story('e-declined', 'eventId')), undefined);
+    expect(tree).toMatchObject({ id: 'e-declined', matchedBy: 'eventId', orderId: 'ord-9' });
+    expect(tree.order).toBeUndefined();
+  });
+});
+
+describe('the recorder contract', () => {
+  it('names the field of a story that broke the contract', () => {
+    const story = JSON.parse(JSON.stringify(declinedOrderStory().story())) as { events: Array<{ hops: Array<Record<string, unknown>> }> };
+    const invocation = story.events[0]!.hops.find((hop) => hop['kind'] === 'invocation')!;
+    invocation['cold'] = 'yes';
+    expect(() => parseStory(story)).toThrow(/events\.0\.hops\.\d+\.cold: invocation hop: .*boolean/);
+    expect(() => parseStory({ id: 'x', events: [] })).toThrow(/matchedBy/);
+  });
+
+  it('lets hop kinds and fields it does not read through', () => {
+    const story = JSON.parse(JSON.stringify(declinedOrderStory().story())) as { events: Array<{ hops: unknown[] }> };
+    story.events[0]!.hops.push({ kind: 'archive', seq: 999, time: '2026-11-26T10:00:00.000Z', eventIds: [], correlationIds: [], archive: 'a' });
+    expect(parseStory(story).events[0]!.hops.some((hop) => hop.seq === 999)).toBe(false);
+  });
+});
+
+describe('trace as text', () => {
+  const tree = () => buildTree(overTheWire(declinedOrderStory().story()), CANCELLED);
+
+  it('draws the tree in time with offsets, functions, ends and the final state', () => {
+    // Act
+    const text = renderText(tree(), false);
+
+    // Assess
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Order ord-declined: CANCELLED (PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED)');
+    expect(lines).toContain('+0 ms  shop.orders OrderPlaced  e-placed  on shop-domain');
+    expect(text).toMatch(/^├─ rule ReserveStockRule → queue ReserveStockQueue$/m);
+    expect(text).toMatch(/^│  ├─ \+16 ms  ReserveStockFunction  cold, 40 ms, batch of 1  success$/m);
+    expect(text).toMatch(/^│  │  └─ Inventory TransactWriteItems pk=ORDER#ord-declined$/m);
+    expect(text).toMatch(/^│  │     └─ \+100 ms  shop\.inventory StockReserved  e-reserved  on shop-domain  published by InventoryRelay$/m);
+    expect(text).toMatch(/AuthorizePaymentFunction  cold, 40 ms, batch of 1  timeout: Task timed out after 10\.00 seconds$/m);
+    expect(text).toMatch(/AuthorizePaymentFunction  warm, 40 ms, batch of 1, attempt 2  success$/m);
+    expect(text).toMatch(/\+1\.30 s  shop\.payments PaymentDeclined  e-declined/);
+    expect(text).toMatch(/✗ not matched: rule SendNotificationRule \(failed on detail\.data\.to\)/);
+    expect(text).toMatch(/… e-not-yet in the outbox, not published yet \(in flight\)/);
+    expect(text).toMatch(/✘ dead-letter queue RecordEventDeadLetterQueue: ProvisionedThroughputExceededException: rate exceeded  \(event e-declined, rule RecordEventRule\)/);
+    expect(text).toMatch(/… in flight, waiting in RecordEventQueue  \(event e-reserved, rule RecordEventRule\)/);
+    expect(lines).toContain('  Final state: CANCELLED (PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED)');
+    expect(text).not.toMatch(/\u001b\[/);
+  });
+
+  it('colours only when asked (a terminal)', () => {
+    const text = renderText(tree(), true);
+    expect(text).toMatch(/\u001b\[32m✔ done\u001b\[0m/);
+    expect(text).toMatch(/\u001b\[31m✘ dead-letter queue/);
+    expect(text.replace(/\u001b\[\d+m/g, '')).toBe(renderText(tree(), false));
+  });
+
+  it('says when the order is not final or not in the Orders table', () => {
+    const story = overTheWire(declinedOrderStory().story());
+    expect(renderText(buildTree(story, { status: 'RESERVED' }), false).split('\n')[0]).toBe('Order ord-declined: RESERVED (not final)');
+    expect(renderText(buildTree(story, null), false).split('\n')[0]).toBe('Order ord-declined: no item in the Orders table');
+  });
+});
