@@ -1,5 +1,5 @@
 /**
- * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file F] [--quiet] [--faults default|F.json|JSON] [--seed n]`
+ * `npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file F] [--quiet] [--faults default|F.json|JSON] [--seed n] [--persist DIR]`
  * Starts the local cloud, deploys the synthesized app (synthesizing it first when stale) and serves
  * until SIGINT or SIGTERM. Prints `ready <endpoint>` once it accepts requests.
  */
@@ -13,7 +13,8 @@ import { prefixLogLine } from './lambda/log-lines';
 import { metricsSummary } from './metrics/metrics-report';
 
 const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]
-                      [--faults default|faults.json|'{"handlers":{"handlerError":0.05}}'] [--seed 1]`;
+                      [--faults default|faults.json|'{"handlers":{"handlerError":0.05}}'] [--seed 1]
+                      [--persist .local/state]   keep tables, queued messages, archives and the recorder across restarts`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean', default: false },
       faults: { type: 'string' },
       seed: { type: 'string', default: '1' },
+      persist: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     log,
     dynamodb: true,
     ...(app === undefined ? {} : { app, outputsFile }),
+    ...(values.persist === undefined ? {} : { persist: values.persist }),
     ...(quiet ? {} : { onHandlerLog: (fn: string, line: string) => process.stderr.write(`${prefixLogLine(fn, line, color)}\n`) }),
   });
 
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     log(`AWS CLI:  aws --endpoint-url ${cloud.endpoint} sqs list-queues   (any credentials, region ${cloud.region})`);
     log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
     if (faults !== undefined) log(`faults:   injected with seed ${seed}: ${JSON.stringify(faults.config)}`);
+    if (cloud.persistence !== undefined) log(`persist:  ${cloud.persistence.path} (saved every second when changed, and at stop); empty it all: curl -X POST ${cloud.endpoint}/_local/reset`);
     log(`settle:   curl -X POST ${cloud.endpoint}/_local/settle?timeoutMs=30000`);
     log(`metrics:  curl ${cloud.endpoint}/_local/metrics   (what handlers emitted in embedded metric format; a summary when it stops)`);
   }

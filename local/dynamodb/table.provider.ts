@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { adoptableTable } from './table-adoption';
 import { ResourceProviderError, type Properties, type ProviderContext, type ResourceProvider } from '../cloudformation/provider';
 
 /**
@@ -17,6 +18,14 @@ function tableProviderFor(type: string, replaceOn: readonly string[]): ResourceP
     async create(_logicalId, properties, ctx) {
       const name = (properties['TableName'] as string | undefined) ?? ctx.generatedName(255);
       const client = clientOf(ctx);
+      const adopted = await adoptableTable(client, name, properties);
+      if (adopted !== undefined) {
+        // Kept by `--persist` from an earlier run: adopted with its items, and brought to the template as an update would.
+        await applyIndexes(client, name, adopted, properties);
+        await applyTtl(client, name, adopted, properties);
+        await applyStream(client, name, adopted, properties);
+        return resourceOf(name, ctx, await streamLabel(client, name));
+      }
       await createTable(client, name, properties);
       await applyTtl(client, name, undefined, properties);
       return resourceOf(name, ctx, await streamLabel(client, name));

@@ -37,6 +37,16 @@ interface Replay {
   lastReplayed?: number;
 }
 
+/** An archive as `--persist` saves it: its settings and events, with when each was archived (the cloud's clock). */
+export interface ArchiveState {
+  readonly name: string;
+  readonly sourceArn: string;
+  readonly description?: string;
+  readonly pattern?: string;
+  readonly retentionDays: number;
+  readonly events: ReadonlyArray<{ readonly event: BusEvent; readonly at: number }>;
+}
+
 const seconds = (ms: number) => ms / 1000;
 /** CreateArchive's EventSourceArn, as the API reference gives its pattern. */
 const EVENTS_ARN_PATTERN = '^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:.+\\/.+$';
@@ -53,6 +63,7 @@ const MAX_ACTIVE_REPLAYS = 10;
 export class Archives {
   private readonly archives = new Map<string, Archive>();
   private readonly replays = new Map<string, Replay>();
+  private changeCount = 0;
 
   constructor(
     private readonly eventBridge: EventBridgeService,
@@ -73,10 +84,82 @@ export class Archives {
     for (const archive of this.archives.values()) {
       if (archive.sourceArn !== busArn) continue;
       if (archive.compiled !== undefined && !archive.compiled.matches(event)) continue;
-      const bytes = Buffer.byteLength(JSON.stringify(event));
-      archive.events.push({ event, at: this.clock.now(), bytes });
-      archive.sizeBytes += bytes;
+      this.keep(archive, event, this.clock.now());
     }
+  }
+
+  private keep(archive: Archive, event: BusEvent, at: number): void {
+    const bytes = Buffer.byteLength(JSON.stringify(event));
+    archive.events.push({ event, at, bytes });
+    archive.sizeBytes += bytes;
+    this.changeCount++;
+  }
+
+  /** Rises with every change of an archive or its events (`--persist` saves only when it moved). */
+  get changes(): number {
+    return this.changeCount;
+  }
+
+  /** Every archive with its events, for `--persist` (replays are not kept: one cut off by a stop would not resume). */
+  exportState(): ArchiveState[] {
+    return [...this.archives.values()].map((archive) => ({
+      name: archive.name,
+      sourceArn: archive.sourceArn,
+      ...(archive.description === undefined ? {} : { description: archive.description }),
+      ...(archive.pattern === undefined ? {} : { pattern: archive.pattern }),
+      retentionDays: archive.retentionDays,
+      events: archive.events.map(({ event, at }) => ({ event, at })),
+    }));
+  }
+
+  /**
+   * Puts saved events back in their archives, before any the archive got since it was created again
+   * (the deployed app creates its archives; others are created again when their bus exists). Answers
+   * the events restored and the archives that could not be (their bus is gone), with the reason.
+   */
+  importState(saved: readonly ArchiveState[]): { events: number; failed: Array<{ archive: string; reason: string }> } {
+    let events = 0;
+    const failed: Array<{ archive: string; reason: string }> = [];
+    for (const state of saved) {
+      let archive = this.archives.get(state.name);
+      if (archive === undefined) {
+        try {
+          this.create({
+            ArchiveName: state.name,
+            EventSourceArn: state.sourceArn,
+            RetentionDays: state.retentionDays,
+            ...(state.description === undefined ? {} : { Description: state.description }),
+            ...(state.pattern === undefined ? {} : { EventPattern: state.pattern }),
+          });
+        } catch (error) {
+          failed.push({ archive: state.name, reason: (error as Error).message });
+          continue;
+        }
+        archive = this.archive(state.name);
+      }
+      const since = archive.events.splice(0);
+      archive.sizeBytes = 0;
+      for (const { event, at } of state.events) this.keep(archive, event, at);
+      for (const { event, at } of since) this.keep(archive, event, at);
+      events += state.events.length;
+    }
+    return { events, failed };
+  }
+
+  /** Empties every archive (keeping the archives) and forgets replays (`POST /_local/reset`); the counts removed. */
+  clear(): { events: number; replays: number } {
+    let events = 0;
+    for (const archive of this.archives.values()) {
+      events += archive.events.length;
+      archive.events.length = 0;
+      archive.sizeBytes = 0;
+    }
+    // An active replay stops at its next step (it finds itself CANCELLED); its name is free again.
+    for (const replay of this.replays.values()) if (replay.state === 'STARTING' || replay.state === 'RUNNING') replay.state = 'CANCELLED';
+    const replays = this.replays.size;
+    this.replays.clear();
+    this.changeCount++;
+    return { events, replays };
   }
 
   create(input: Input): Output {
@@ -100,6 +183,7 @@ export class Archives {
     };
     this.configure(archive, input);
     this.archives.set(name, archive);
+    this.changeCount++;
     return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: seconds(archive.createdAt) };
   }
 
@@ -110,6 +194,7 @@ export class Archives {
     }
     const archive = this.archive(requireName(input, 'ArchiveName'));
     this.configure(archive, input);
+    this.changeCount++;
     return { ArchiveArn: archive.arn, State: 'ENABLED', CreationTime: seconds(archive.createdAt) };
   }
 
@@ -144,6 +229,7 @@ export class Archives {
   delete(input: Input): Output {
     const archive = this.archive(requireName(input, 'ArchiveName'));
     this.archives.delete(archive.name);
+    this.changeCount++;
     return {};
   }
 

@@ -45,6 +45,8 @@ type AnyMappingRecord = MappingRecord | StreamMappingRecord;
 export interface StreamSupport {
   readonly reader: StreamReader;
   readonly sendFailure: (destinationArn: string, record: StreamFailureRecord) => void;
+  /** Where an earlier run left the function's reading of the stream's shard (`--persist`). */
+  readonly resumeAfter?: (functionName: string, streamArn: string, shardId: string) => string | undefined;
 }
 
 /**
@@ -185,7 +187,15 @@ export class EventSourceMappings {
         ...runtimeSettings(settings),
         ...(filterCriteria === undefined ? {} : { filter: compileRecordFilters(filterCriteria) }),
       },
-      { clock: this.deps.clock, reader: streams.reader, lambda: this.deps.lambda, region: this.deps.region, sendFailure: streams.sendFailure, changed: this.deps.changed },
+      {
+        clock: this.deps.clock,
+        reader: streams.reader,
+        lambda: this.deps.lambda,
+        region: this.deps.region,
+        sendFailure: streams.sendFailure,
+        changed: this.deps.changed,
+        ...(streams.resumeAfter === undefined ? {} : { resumeAfter: (shardId: string) => streams.resumeAfter?.(fn.name, sourceArn, shardId) }),
+      },
     );
     const record: StreamMappingRecord = {
       runtime,

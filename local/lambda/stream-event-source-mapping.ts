@@ -54,6 +54,11 @@ export interface StreamMappingDeps {
   /** Sends a failed batch's record to the on-failure destination. */
   sendFailure: (destinationArn: string, record: StreamFailureRecord) => void;
   changed: () => void;
+  /**
+   * Where an earlier run of this mapping left a shard (`--persist`): reading resumes after that
+   * record instead of at the starting position, as Lambda's mapping keeps its place in the stream.
+   */
+  resumeAfter?: (shardId: string) => string | undefined;
 }
 
 /** When nothing announced a write, the stream is still read this often (writes made around the endpoint). */
@@ -204,8 +209,27 @@ export class StreamEventSourceMapping {
     return read;
   }
 
+  /** Each shard's last record handed on (`--persist` saves them). */
+  checkpoints(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [shardId, position] of this.shards) if (position.checkpoint !== undefined) out[shardId] = position.checkpoint;
+    return out;
+  }
+
   private async position(shard: StreamShard, firstStart: boolean): Promise<ShardPosition> {
     let position = this.shards.get(shard.ShardId);
+    const resume = position === undefined ? this.deps.resumeAfter?.(shard.ShardId) : undefined;
+    if (resume !== undefined) {
+      position = { shardId: shard.ShardId, start: 'TRIM_HORIZON', lastRead: resume, checkpoint: resume, done: false };
+      const iterator = await this.deps.reader.iterator(this.config.localArn, shard.ShardId, 'AFTER_SEQUENCE_NUMBER', resume).catch(() => undefined);
+      if (iterator !== undefined) {
+        position.iterator = iterator;
+        this.shards.set(shard.ShardId, position);
+        return position;
+      }
+      // The record is no longer in the stream (trimmed): read the shard as a new mapping would.
+      position = undefined;
+    }
     if (position === undefined) {
       // LATEST applies to the shards open when the mapping starts; shards that come later are read from their start.
       const latest = firstStart && this.config.startingPosition === 'LATEST' && shard.SequenceNumberRange?.EndingSequenceNumber === undefined;

@@ -91,6 +91,16 @@ export class MetricStore {
     return this.recentPoints;
   }
 
+  /** Forgets every series and datapoint (`POST /_local/reset`); the number of series removed. */
+  clear(): number {
+    const removed = this.series.size;
+    this.series.clear();
+    this.recentPoints.length = 0;
+    this.records = 0;
+    this.dropped = 0;
+    return removed;
+  }
+
   /** The sum of a metric over all its series (all dimension values), e.g. every OrdersCancelled whatever the reason. */
   total(name: string, namespace?: string): number {
     return this.list({ name, ...(namespace === undefined ? {} : { namespace }) }).reduce((sum, s) => sum + s.sum, 0);

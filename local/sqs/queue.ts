@@ -26,6 +26,8 @@ export interface StoredMessage {
   firstReceiveAt?: number;
   /** When the receive that holds it in flight took it: its visibility may last 12 hours from then. */
   receivedAt?: number;
+  /** A delayed message: when it becomes visible (kept across a restart by `--persist`). */
+  delayedUntil?: number;
   state: 'delayed' | 'ready' | 'inflight' | 'deleted';
   /**
    * When the message last became visible, as a queue-wide counter: FIFO queues serve the message
@@ -248,6 +250,7 @@ export class SqsQueue {
     }
     this.counts.delayed++;
     if (delaySeconds > 0) {
+      message.delayedUntil = now + delaySeconds * 1000;
       message.timer = this.host.clock.after(delaySeconds * 1000, () => this.makeReady(message));
     } else {
       this.makeReady(message);
@@ -306,6 +309,11 @@ export class SqsQueue {
       waiter.timer?.cancel();
       waiter.resolve(resolveWith);
     }
+  }
+
+  /** Every message the queue holds, in arrival order (read-only: `--persist` saves them). */
+  storedMessages(): readonly StoredMessage[] {
+    return [...this.messages.values()];
   }
 
   /** Long polls waiting for a message. */
