@@ -33,6 +33,8 @@ import { SqsService } from './sqs/sqs-service';
 import { SsmService } from './ssm/ssm-service';
 import { StsService } from './sts/sts-service';
 import type { Faults } from './faults/faults';
+import { consoleRoutes } from './console/console-routes';
+import { listTables } from './console/tables';
 
 export interface LocalCloudOptions {
   /** @default 4566, as LocalStack */
@@ -310,6 +312,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           const result = await settler!.settle(Number.isFinite(timeoutMs) ? timeoutMs : 60_000);
           return { status: 200, body: result };
         },
+        // The web console (`/_local/console`) and its JSON routes (local/console/console-routes.ts).
+        ...consoleRoutes({
+          eventBridge,
+          sqs,
+          lambda,
+          mappings,
+          logs,
+          tables: () => listTables(stackDynamoDb),
+          endpoint: () => endpoint,
+          outputs: () => deployment?.outputs,
+          ...(faults === undefined ? {} : { faults }),
+        }),
       },
     });
     endpoint = await gateway.listen();
