@@ -3,6 +3,7 @@ import { eventIdentity } from '../../functions/events/contract';
 import { listDeadLetters } from '../operator/dead-letters';
 import { deadLetterQueues } from '../outputs';
 import type { ShopClient } from '../shop-client';
+import { summarize } from './event-summaries';
 import { readOrderState } from './order-state';
 import type { EventNode, TraceTree } from './trace-tree';
 
@@ -37,13 +38,14 @@ export async function reconstructFromAws(shop: ShopClient, id: string): Promise<
   const letters = (await listDeadLetters(shop, deadLetterQueues(shop.outputs))).filter((letter) => letter.body.includes(JSON.stringify(orderId)) || letter.body.includes(JSON.stringify(id)));
   if (items.length === 0 && order === null && letters.length === 0) return undefined;
 
-  const timeOf = (item: AuditItem) => String(item['sk']).split('#')[0]!;
-  const start = items.length === 0 ? undefined : Date.parse(timeOf(items[0]!));
-  const events = items.map(
+  const timeline = inTimeOrder(items);
+  const start = timeline.length === 0 ? undefined : Date.parse(timeOf(timeline[0]!));
+  const events = timeline.map(
     (item): EventNode => ({
       eventId: String(item['eventId']),
       source: String(item['source']),
       detailType: String(item['detailType']),
+      ...withSummary(summarize(item['data'], orderId)),
       time: timeOf(item),
       offsetMs: Date.parse(timeOf(item)) - (start ?? 0),
       rules: [],
@@ -62,7 +64,7 @@ export async function reconstructFromAws(shop: ShopClient, id: string): Promise<
     from: 'aws-apis',
     orderId,
     order,
-    ...(items.length === 0 ? {} : { startedAt: timeOf(items[0]!) }),
+    ...(timeline.length === 0 ? {} : { startedAt: timeOf(timeline[0]!) }),
     events,
     endings: deadLetters.map((letter) => ({ eventId: letter.eventId ?? letter.messageId, state: 'dead-letter' as const, where: letter.queue, reason: letter.reason })),
     truncated: false,
@@ -79,6 +81,18 @@ export async function reconstructFromAws(shop: ShopClient, id: string): Promise<
 /** Where the AWS reconstruction looked, for the message about an id it did not find. */
 export function awsSearchedPlaces(shop: ShopClient, id: string): string {
   return `the audit store (table ${shop.table('Audit')}: the order key ORDER#${id}, and every record's eventId), the Orders table (${shop.table('Orders')}) and the ${deadLetterQueues(shop.outputs).length} dead-letter queues (message bodies)`;
+}
+
+/** When an audit record's event happened: the first part of its sort key (`occurredAt`, else EventBridge's `time`). */
+const timeOf = (item: AuditItem) => String(item['sk']).split('#')[0]!;
+
+/**
+ * Audit records in the order their events happened. The sort key's order is not quite that: an event
+ * without `occurredAt` (a client's, through the AWS CLI) is keyed by EventBridge's `time`, in whole
+ * seconds without a fraction, which sorts after every time with milliseconds in the same second.
+ */
+export function inTimeOrder(items: readonly AuditItem[]): AuditItem[] {
+  return [...items].sort((a, b) => Date.parse(timeOf(a)) - Date.parse(timeOf(b)));
 }
 
 async function queryOrder(shop: ShopClient, table: string, orderId: string): Promise<AuditItem[]> {
@@ -112,3 +126,5 @@ function eventIdOf(body: string): string | undefined {
     return undefined;
   }
 }
+
+const withSummary = (summary: string | undefined) => (summary === undefined ? {} : { summary });

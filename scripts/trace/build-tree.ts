@@ -14,7 +14,7 @@ const ofKind = <K extends Hop['kind']>(hops: readonly Hop[], kind: K): Array<Hop
  * whose write is not in the story hangs under the event that caused it (`causedBy.eventId`), else at
  * the root; no event appears twice.
  */
-export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
+export function buildTree(story: Story, order: TraceTree['order'], summaries: ReadonlyMap<string, string> = new Map()): TraceTree {
   const events = [...story.events].sort((a, b) => Date.parse(eventTime(a)) - Date.parse(eventTime(b)));
   const start = events.length === 0 ? 0 : Date.parse(eventTime(events[0]!));
   const offset = (time: string) => Date.parse(time) - start;
@@ -42,6 +42,7 @@ export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
       eventId: event.eventId,
       source: event.source,
       detailType: event.detailType,
+      ...(summaries.has(event.eventId) ? { summary: summaries.get(event.eventId)! } : {}),
       bus: event.bus,
       time: eventTime(event),
       offsetMs: offset(eventTime(event)),
@@ -83,7 +84,10 @@ export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
         recordFailed,
         ...(hop.error === undefined ? {} : { error: hop.error }),
         ...(size === undefined ? {} : { batchSize: size }),
-        writes: writes.filter((write) => write.requestId === hop.requestId).map((write) => buildWrite(write)),
+        writes: writes.filter((write) => write.requestId === hop.requestId).flatMap((write) => {
+          const owner = writeOwner(write, event, hop, size);
+          return owner === 'other' ? [] : [buildWrite(write, owner === 'batch')];
+        }),
       };
     });
     const isBus = branch.target.includes(':event-bus/');
@@ -103,7 +107,7 @@ export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
     };
   };
 
-  const buildWrite = (write: HopOf<'dynamodb-write'>): WriteNode => {
+  const buildWrite = (write: HopOf<'dynamodb-write'>, ofTheBatch: boolean): WriteNode => {
     const published: EventNode[] = [];
     const unpublished: string[] = [];
     for (const id of write.outboxEventIds) {
@@ -121,6 +125,7 @@ export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
       operation: write.operation,
       keys: write.keys,
       ...(write.ok === false ? { refused: write.error ?? 'refused' } : {}),
+      ...(ofTheBatch ? { ofTheBatch } : {}),
       published,
       unpublished,
     };
@@ -142,6 +147,20 @@ export function buildTree(story: Story, order: TraceTree['order']): TraceTree {
     truncated: story.truncated,
     limits: story.truncated ? ['the flight recorder dropped its oldest hops (its bound): the story may miss its beginning'] : [],
   };
+}
+
+/**
+ * Whose write it is, in an invocation of several records: the recorder knows the invocation that
+ * wrote, not the record (a batch's records are handled together). A key naming this event's id (the
+ * audit store's) makes it this event's, one naming another record's event makes it that record's;
+ * any other write of a batch of several is the batch's, shown as such.
+ */
+function writeOwner(write: HopOf<'dynamodb-write'>, event: StoryEvent, invocation: HopOf<'invocation'>, batchSize: number | undefined): 'this' | 'other' | 'batch' {
+  const ours = new Set([event.eventId, event.eventBridgeId]);
+  const keyText = JSON.stringify(write.keys);
+  if ([...ours].some((id) => keyText.includes(id))) return 'this';
+  if (invocation.eventIds.some((id) => !ours.has(id) && keyText.includes(id))) return 'other';
+  return batchSize === undefined || batchSize <= 1 ? 'this' : 'batch';
 }
 
 /** When the event was accepted: its PutEvents hop (to the millisecond), else the time the story gives. */

@@ -3,6 +3,7 @@ import type { ShopClient } from '../shop-client';
 import { awsSearchedPlaces, reconstructFromAws } from './aws-reconstruction';
 import { buildTree } from './build-tree';
 import { readOrderState } from './order-state';
+import { auditedPayloads, summarize } from './event-summaries';
 import { fetchStory } from './recorder-client';
 import { renderText } from './render-text';
 import type { TraceTree } from './trace-tree';
@@ -39,7 +40,7 @@ export async function runTrace(argv: string[], out: TraceOutput): Promise<TraceR
     if (id === undefined || id.trim() === '' || positionals.length > 1) throw new Error(`name one order id or event id\n${USAGE}`);
     const found = await findStory(shop, id, values['aws-apis-only'] === true);
     if ('unknown' in found) throw new Error(found.unknown);
-    out.write(values['json'] === true ? `${JSON.stringify(found.tree, null, 2)}\n` : renderText(found.tree, out.color));
+    out.write(values['json'] === true ? `${JSON.stringify(found.tree, null, 2)}\n` : renderText(found.tree, { color: out.color, stackNames: Object.keys(shop.outputs) }));
     return { code: 0, tree: found.tree };
   } finally {
     shop.destroy();
@@ -60,7 +61,14 @@ async function findStory(shop: ShopClient, id: string, awsApisOnly: boolean): Pr
         };
       }
       const orderId = story.matchedBy === 'correlationId' ? story.id : story.events.find((event) => event.correlationId !== undefined)?.correlationId;
-      return { tree: buildTree(story, orderId === undefined ? undefined : await readOrderState(shop, orderId)) };
+      if (orderId === undefined) return { tree: buildTree(story, undefined) };
+      const payloads = await auditedPayloads(shop, orderId);
+      const summaries = new Map<string, string>();
+      for (const [eventId, data] of payloads) {
+        const summary = summarize(data, orderId);
+        if (summary !== undefined) summaries.set(eventId, summary);
+      }
+      return { tree: buildTree(story, await readOrderState(shop, orderId), summaries) };
     }
     noRecorder = `${answer.why}: no flight recorder there`;
   }

@@ -20,6 +20,8 @@ export interface WriteNode {
   readonly keys: ReadonlyArray<Record<string, unknown>>;
   /** DynamoDB refused the write (a condition, a conflict): its exception. */
   readonly refused?: string;
+  /** Written by an invocation of several records, and not told apart by record (see `writeOwner`). */
+  readonly ofTheBatch?: boolean;
   /** The events this write's outbox published, each with its own subtree. */
   readonly published: EventNode[];
   /** Outbox events no PutEvents was recorded for yet: still in the table's stream. */
@@ -60,6 +62,8 @@ export interface EventNode {
   readonly eventId: string;
   readonly source: string;
   readonly detailType: string;
+  /** What it says, from its payload in the audit store (`event-summaries.ts`), when recorded there. */
+  readonly summary?: string;
   readonly bus?: string;
   readonly time: string;
   readonly offsetMs: number;

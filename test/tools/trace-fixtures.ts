@@ -88,6 +88,31 @@ export class StoryBuilder {
     return requestIds;
   }
 
+  /**
+   * Several events through one rule and queue into ONE invocation of `fn` (a batch of them all),
+   * which made `writes`; every event's hops hold the shared batch, invocation and write hops, and the
+   * hops carry every event's id, as the recorder gives them.
+   */
+  batchOf(events: StoryEvent[], ms: number, rule: string, queue: string, fn: string, writes: Array<{ table: string; keys: Array<Record<string, unknown>> }>): void {
+    const ids = events.map((event) => event.eventId);
+    const messageIds = events.map((event) => `msg-${event.eventId}-${queue}`);
+    const batchId = `batch-${this.seq}`;
+    const requestId = `req-${fn}-batch-${this.seq}`;
+    events.forEach((event, index) => {
+      event.hops.push(
+        this.hop(ms, [event.eventId], { kind: 'rule' as const, bus: event.bus, rule, matched: true }),
+        this.hop(ms + 1, [event.eventId], { kind: 'sqs-send' as const, queue, messageId: messageIds[index]! }),
+      );
+      event.branches.push({ rule, target: `arn:aws:sqs:us-east-1:000000000000:${queue}`, state: 'done' });
+    });
+    const shared = [
+      this.hop(ms + 10, ids, { kind: 'batch' as const, mapping: 'uuid-2', function: fn, source: queue, size: events.length, batchId, messageIds }),
+      ...writes.map((write) => this.hop(ms + 20, ids, { kind: 'dynamodb-write' as const, table: write.table, operation: 'PutItem', keys: write.keys, requestId, outboxEventIds: [] })),
+      this.hop(ms + 30, ids, { kind: 'invocation' as const, function: fn, requestId, batchId, sandbox: 'sb-2', cold: false, durationMs: 12, result: 'success' as const }),
+    ];
+    for (const event of events) event.hops.push(...shared);
+  }
+
   story(id = this.orderId, matchedBy: Story['matchedBy'] = 'correlationId'): Story {
     return { id, matchedBy, truncated: false, events: this.events };
   }

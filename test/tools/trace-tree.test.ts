@@ -1,5 +1,7 @@
+import { inTimeOrder } from '../../scripts/trace/aws-reconstruction';
 import { buildTree } from '../../scripts/trace/build-tree';
-import { renderText } from '../../scripts/trace/render-text';
+import { summarize } from '../../scripts/trace/event-summaries';
+import { renderText, shortName } from '../../scripts/trace/render-text';
 import { parseStory } from '../../scripts/trace/story-contract';
 import type { EventNode, TraceTree } from '../../scripts/trace/trace-tree';
 import { declinedOrderStory, StoryBuilder } from './trace-fixtures';
@@ -100,6 +102,34 @@ describe('trace tree from the flight recorder', () => {
     expect(tree.events[0]!.caused.map((e) => e.eventId)).toEqual(['e-released']);
   });
 
+  it("gives each record of a batch the writes that name its event, and marks the batch's other writes as such", () => {
+    // Prepare: two events of the order handled in one invocation of two records.
+    const b = new StoryBuilder('ord-3');
+    const first = b.event(0, 'e-first', 'shop.orders', 'OrderPlaced');
+    const second = b.event(10, 'e-second', 'shop.orders', 'OrderStatusChanged');
+    b.batchOf([first, second], 20, 'RecordEventRule', 'RecordEventQueue', 'RecordEventFunction', [
+      { table: 'Audit', keys: [{ pk: 'ORDER#ord-3', sk: 'T1#shop.orders#e-first' }] },
+      { table: 'Audit', keys: [{ pk: 'ORDER#ord-3', sk: 'T2#shop.orders#e-second' }] },
+      { table: 'Counters', keys: [{ pk: 'DAY#1' }] },
+    ]);
+
+    // Act
+    const tree = buildTree(overTheWire(b.story()), null);
+
+    // Assess
+    const writesOf = (event: EventNode) => ruleOf(event, 'RecordEventRule').invocations[0]!.writes.map((w) => [w.table, String(w.keys[0]!['sk'] ?? w.keys[0]!['pk']), w.ofTheBatch ?? false]);
+    expect(writesOf(tree.events[0]!)).toEqual([
+      ['Audit', 'T1#shop.orders#e-first', false],
+      ['Counters', 'DAY#1', true],
+    ]);
+    expect(writesOf(tree.events[1]!)).toEqual([
+      ['Audit', 'T2#shop.orders#e-second', false],
+      ['Counters', 'DAY#1', true],
+    ]);
+    expect(ruleOf(tree.events[0]!, 'RecordEventRule').invocations[0]).toMatchObject({ batchSize: 2, recordFailed: false });
+    expect(renderText(tree, { color: false })).toMatch(/Counters PutItem pk=DAY#1  \(by the batch: not told apart by record\)/);
+  });
+
   it('finds the order of a story asked for by event id', () => {
     const tree = buildTree(overTheWire(declinedOrderStory('ord-9').story('e-declined', 'eventId')), undefined);
     expect(tree).toMatchObject({ id: 'e-declined', matchedBy: 'eventId', orderId: 'ord-9' });
@@ -128,7 +158,7 @@ describe('trace as text', () => {
 
   it('draws the tree in time with offsets, functions, ends and the final state', () => {
     // Act
-    const text = renderText(tree(), false);
+    const text = renderText(tree(), { color: false });
 
     // Assess
     const lines = text.split('\n');
@@ -150,15 +180,49 @@ describe('trace as text', () => {
   });
 
   it('colours only when asked (a terminal)', () => {
-    const text = renderText(tree(), true);
+    const text = renderText(tree(), { color: true });
     expect(text).toMatch(/\u001b\[32m✔ done\u001b\[0m/);
     expect(text).toMatch(/\u001b\[31m✘ dead-letter queue/);
-    expect(text.replace(/\u001b\[\d+m/g, '')).toBe(renderText(tree(), false));
+    expect(text.replace(/\u001b\[\d+m/g, '')).toBe(renderText(tree(), { color: false }));
+  });
+
+  it("shows names without their stack's prefix and the CDK's hash", () => {
+    const stacks = ['Shop-dev', 'Shop-dev-Orders'];
+    expect(shortName('Shop-dev-Orders-RecordOrderQueue32D08339', stacks)).toBe('RecordOrderQueue');
+    expect(shortName('ShopdevEventBusDomainBusBF0216FA', stacks)).toBe('ShopdevEventBusDomainBus');
+    expect(shortName('Shop-dev-Thing', stacks)).toBe('Thing');
+    expect(shortName('orders-queue', stacks)).toBe('orders-queue');
+    expect(shortName('QUEUE0123ABCD', stacks)).toBe('QUEUE0123ABCD');
+    const text = renderText(buildTree(overTheWire(declinedOrderStory().story()), CANCELLED), { color: false, stackNames: ['Shop'] });
+    expect(text.split('\n')[1]).toMatch(/; names without their stack prefix and CDK hash \(--json: in full\)$/);
+  });
+
+  it("says what an event said, from its payload's short fields, beside its type", () => {
+    // Prepare
+    const summaries = new Map([['e-status-cancelled', summarize({ orderId: 'ord-declined', customerId: 'c-1', from: 'RESERVED', to: 'CANCELLED', reason: 'PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED' }, 'ord-declined')!]]);
+
+    // Act
+    const text = renderText(buildTree(overTheWire(declinedOrderStory().story()), CANCELLED, summaries), { color: false });
+
+    // Assess
+    expect(text).toMatch(/ shop\.orders OrderStatusChanged from=RESERVED reason=PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED to=CANCELLED  e-status-cancelled  on shop-domain/);
+    expect(summarize({ orderId: 'o', items: [{ sku: 'A' }, { sku: 'B' }], amount: 7200, placedAt: '2026-11-26T10:00:00.000Z' }, 'o')).toBe('amount=7200 items=2');
+    expect(summarize({ orderId: 'o' }, 'o')).toBeUndefined();
+    expect(summarize('not an object', 'o')).toBeUndefined();
+    expect(summarize({ note: 'x'.repeat(50), other: 'y'.repeat(50), third: 'z'.repeat(50) }, 'o')).toHaveLength(120);
   });
 
   it('says when the order is not final or not in the Orders table', () => {
     const story = overTheWire(declinedOrderStory().story());
-    expect(renderText(buildTree(story, { status: 'RESERVED' }), false).split('\n')[0]).toBe('Order ord-declined: RESERVED (not final)');
-    expect(renderText(buildTree(story, null), false).split('\n')[0]).toBe('Order ord-declined: no item in the Orders table');
+    expect(renderText(buildTree(story, { status: 'RESERVED' }), { color: false }).split('\n')[0]).toBe('Order ord-declined: RESERVED (not final)');
+    expect(renderText(buildTree(story, null), { color: false }).split('\n')[0]).toBe('Order ord-declined: no item in the Orders table');
+  });
+});
+
+describe('the AWS reconstruction', () => {
+  it("orders audit records by their events' time, a whole-second time among times with milliseconds too", () => {
+    // The sort key as the audit store keeps it: `${occurredAt ?? time}#${source}#${eventId}`.
+    const items = ['2026-11-26T16:20:47.773Z#shop.inventory#e2', '2026-11-26T16:20:47Z#shop.orders#e1', '2026-11-26T16:20:48.001Z#shop.payments#e3'].map((sk) => ({ sk }));
+    expect(inTimeOrder(items).map((item) => String(item['sk']).split('#')[2])).toEqual(['e1', 'e2', 'e3']);
   });
 });
