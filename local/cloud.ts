@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readCloudAssembly } from './assembly/cloud-assembly';
@@ -26,6 +26,8 @@ import { metricsRoute } from './metrics/metrics-route';
 import { xrayTraceHeader } from './lambda/trace-header';
 import { CloudPersistence } from './persist/cloud-persistence';
 import { resetCloud } from './persist/reset';
+import { Recorder, recorderObservers, recorderRoutes } from './recorder';
+import { KeySchemas } from './recorder/key-schemas';
 import { S3Api } from './s3/s3-api';
 import { S3Service } from './s3/s3-service';
 import { Settler, type SettleResult } from './settle';
@@ -63,6 +65,8 @@ export interface LocalCloudOptions {
   readonly onHandlerLog?: (functionName: string, line: string) => void;
   /** Meter DynamoDB's consumed capacity (for the cost model; costs a parse of each request). @default false */
   readonly meterDynamoDb?: boolean;
+  /** The flight recorder (`/_local/recorder/*`): `false` turns it off. @default on, the last 100,000 hops */
+  readonly recorder?: false | { readonly capacity?: number };
   /** A directory that keeps tables, queues with their messages, archives and the recorder across restarts (`--persist`). @default none: all in memory */
   readonly persist?: string;
 }
@@ -97,6 +101,8 @@ export interface LocalCloud {
   /** DynamoDB's consumed capacity, when `meterDynamoDb` was asked. */
   readonly dynamodbMeter?: CapacityMeter;
   readonly deployment?: Deployment;
+  /** The flight recorder: every event's hops (unless turned off). */
+  readonly recorder?: Recorder;
   /** The state saved in the `persist` directory, when one was given. */
   readonly persistence?: CloudPersistence;
   /** AWS requests the endpoint is serving now, long polls excepted. */
@@ -119,13 +125,18 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let gateway: Gateway | undefined;
 
   const faults = options.faults;
-  const sqs = new SqsService({ clock, region, accountId, baseUrl: () => endpoint, ...(faults ? { loseDelete: () => faults.roll('duplicateReceive') } : {}) });
+  // The flight recorder: the services tell it what happens through callbacks (none of them imports it).
+  const recorder = options.recorder === false ? undefined : new Recorder({ ...(options.recorder?.capacity === undefined ? {} : { capacity: options.recorder.capacity }), now: () => clock.now() });
+  let keySchemas: KeySchemas | undefined;
+  const observers = recorder === undefined ? undefined : recorderObservers(recorder, { log, keyNames: (table, later) => keySchemas?.get(table, later) });
+  const sqs = new SqsService({ clock, region, accountId, baseUrl: () => endpoint, ...(faults ? { loseDelete: () => faults.roll('duplicateReceive') } : {}), ...(observers === undefined ? {} : { observer: observers.queues }) });
   const eventBridge = new EventBridgeService({
     clock,
     sqs,
     region,
     accountId,
     log,
+    ...(observers === undefined ? {} : { observer: observers.events }),
     ...(options.retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs: options.retryBaseDelayMs }),
     ...(options.deliveryFault === undefined ? {} : { fault: options.deliveryFault }),
     ...(faults === undefined
@@ -146,6 +157,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     region,
     accountId,
     changed,
+    ...(observers === undefined ? {} : { observer: observers.invocations }),
     // An asynchronous event Lambda gave up on, with the attributes Lambda's DLQ messages carry (test_sqs_queue_as_lambda_dead_letter_queue).
     deadLetter: (failure) => {
       const text = (value: string) => ({ DataType: 'String', StringValue: value });
@@ -238,6 +250,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     }
     const stackDynamoDb = dynamodb === undefined ? undefined : new DynamoDBClient({ endpoint: dynamodb.endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     cleanup.push(() => stackDynamoDb?.destroy());
+    if (stackDynamoDb !== undefined) {
+      keySchemas = new KeySchemas(async (table) => ((await stackDynamoDb.send(new DescribeTableCommand({ TableName: table }))).Table?.KeySchema ?? []).map((key) => key.AttributeName ?? ''));
+    }
     if (persistence !== undefined && stackDynamoDb !== undefined) persistence.adoptTables(stackDynamoDb);
     // Function code deployments unpacked from S3, removed when the cloud stops.
     const stackCode = new CodeStore();
@@ -261,7 +276,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     });
     cloudFormation = new CloudFormationApi({ engine: stackEngine, clock, region, accountId, readTemplateUrl: templateUrlReader(s3), changed, log });
     const services: Array<GatewayService | RawGatewayService> = [
-      { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input) => eventBridge.handle(op, input) },
+      { targetPrefix: 'AWSEvents', name: 'events', contentType: 'application/x-amz-json-1.1', handle: (op, input, headers) => eventBridge.handle(op, input, headers) },
       { targetPrefix: 'AmazonSQS', name: 'sqs', contentType: 'application/x-amz-json-1.0', handle: (op, input, headers) => sqs.handle(op, input, headers) },
       ssm,
       logs,
@@ -271,6 +286,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
             dynamoDbStreamsProxy(dynamodb),
             dynamoDbProxy(dynamodb, {
               onWritten: (tables) => mappings.streamWritten(tables),
+              ...(observers === undefined ? {} : { onWrite: observers.dynamodbWrite }),
               ...(dynamodbMeter === undefined ? {} : { meter: dynamodbMeter }),
               ...(faults === undefined
                 ? {}
@@ -299,11 +315,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           body: { status: 'running', services: Object.fromEntries(serviceNames.map((name) => [name, 'running'])), clock: new Date(clock.now()).toISOString(), clockAheadMs: Math.max(0, Math.round(clock.now() - Date.now())) },
         }),
         'GET /_local/metrics': metricsRoute(metrics),
+        ...(recorder === undefined ? {} : recorderRoutes(recorder)),
         // Empties every table, queue, archive, the recorder, logs and metrics; keeps the deployed app (local/persist/reset.ts).
         'POST /_local/reset': async (_request, _body, url) => {
           const timeoutMs = Number(url.searchParams.get('timeoutMs') ?? 10_000);
           const archives = eventBridge.archives;
-          const result = await resetCloud({ settle: (ms) => settler!.settle(ms), ...(stackDynamoDb === undefined ? {} : { dynamodb: stackDynamoDb }), sqs, archives, logs: logs.store, metrics, lambda }, Number.isFinite(timeoutMs) ? timeoutMs : 10_000);
+          const result = await resetCloud({ settle: (ms) => settler!.settle(ms), ...(stackDynamoDb === undefined ? {} : { dynamodb: stackDynamoDb }), sqs, archives, logs: logs.store, metrics, lambda, ...(recorder === undefined ? {} : { recorder }) }, Number.isFinite(timeoutMs) ? timeoutMs : 10_000);
           await persistence?.save(true);
           return { status: 200, body: result };
         },
@@ -343,7 +360,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }
     }
     // After the deployment: the app's queues and archives exist again to take back their messages and events.
-    persistence?.restore({ sqs, archives: eventBridge.archives, mappings, now: () => clock.now() });
+    persistence?.restore({ sqs, archives: eventBridge.archives, mappings, now: () => clock.now(), ...(recorder === undefined ? {} : { recorder }) });
 
     return {
       endpoint,
@@ -365,6 +382,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ...(dynamodb === undefined ? {} : { dynamodb }),
       ...(dynamodbMeter === undefined ? {} : { dynamodbMeter }),
       ...(deployment === undefined ? {} : { deployment }),
+      ...(recorder === undefined ? {} : { recorder }),
       ...(persistence === undefined ? {} : { persistence }),
       requestsInFlight: () => gateway?.inFlight ?? 0,
       settle: (timeoutMs, settleOptions) => settler!.settle(timeoutMs, settleOptions),

@@ -43,12 +43,22 @@ export function dynamoDbStreamsProxy(dynamo: DynamoDbLocal): RawGatewayService {
  * have been written.
  */
 export function tablesWritten(operation: string, body: Buffer): string[] | undefined {
-  let request: Record<string, unknown>;
+  const request = parseRequest(body);
+  return request === undefined ? undefined : tablesOfRequest(operation, request);
+}
+
+/** A request body as JSON, or undefined when it is not a JSON object (DynamoDB Local will say so). */
+function parseRequest(body: Buffer): Record<string, unknown> | undefined {
   try {
-    request = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** `tablesWritten` of a parsed request. */
+function tablesOfRequest(operation: string, request: Record<string, unknown>): string[] | undefined {
   if (typeof request['TableName'] === 'string') return [request['TableName']];
   if (operation === 'BatchWriteItem' && request['RequestItems'] !== null && typeof request['RequestItems'] === 'object') return Object.keys(request['RequestItems']);
   if (operation === 'TransactWriteItems' && Array.isArray(request['TransactItems'])) {
@@ -66,7 +76,14 @@ export function tablesWritten(operation: string, body: Buffer): string[] | undef
  */
 export function dynamoDbProxy(
   dynamo: DynamoDbLocal,
-  options: { onRequest?: (operation: string) => void; onWritten?: (tables: readonly string[] | undefined) => void; fault?: DynamoFault; meter?: CapacityMeter } = {},
+  options: {
+    onRequest?: (operation: string) => void;
+    onWritten?: (tables: readonly string[] | undefined) => void;
+    /** Told each write request once answered, with the caller's `X-Amzn-Trace-Id` (the flight recorder). */
+    onWrite?: (write: ObservedWrite) => void;
+    fault?: DynamoFault;
+    meter?: CapacityMeter;
+  } = {},
 ): RawGatewayService {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   return {
@@ -76,18 +93,27 @@ export function dynamoDbProxy(
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.slice(target.indexOf('.') + 1);
       options.onRequest?.(operation);
+      const isWrite = WRITE_OPERATIONS.has(operation);
+      // Parsed once for both listeners (onWritten is always there: stream pollers wait on it).
+      const parsed = isWrite && (options.onWritten !== undefined || options.onWrite !== undefined) ? parseRequest(body) : undefined;
+      const onWrite = parsed === undefined ? undefined : options.onWrite;
+      const traceHeader = onWrite === undefined ? undefined : firstHeader(request.headers['x-amzn-trace-id']);
       const fault = DATA_OPERATIONS.has(operation) ? options.fault?.(operation) : undefined;
-      if (fault !== undefined) return injectFault(fault, operation, body, response);
+      if (fault !== undefined) {
+        onWrite?.({ operation, request: parsed!, traceHeader, status: 400, error: `${fault === 'conflict' ? 'TransactionCanceledException' : 'ProvisionedThroughputExceededException'} (injected)` });
+        return injectFault(fault, operation, body, response);
+      }
       const metered = options.meter !== undefined && DATA_OPERATIONS.has(operation) ? meteredRequest(options.meter, operation, body) : undefined;
       const sent = metered?.body ?? body;
       const upstream = http.request(
         { host: '127.0.0.1', port: dynamo.port, method: request.method, path: request.url, headers: { ...request.headers, host: `127.0.0.1:${dynamo.port}`, 'content-length': sent.length }, agent },
         (answer) => {
           const onWritten = options.onWritten;
-          if (onWritten !== undefined && WRITE_OPERATIONS.has(operation)) {
-            const tables = tablesWritten(operation, body);
+          if (onWritten !== undefined && isWrite) {
+            const tables = parsed === undefined ? undefined : tablesOfRequest(operation, parsed);
             answer.once('end', () => onWritten(tables));
           }
+          if (onWrite !== undefined) observeAnswer(answer, (status, error) => onWrite({ operation, request: parsed!, traceHeader, status, ...(error === undefined ? {} : { error }) }));
           if (metered === undefined) {
             response.writeHead(answer.statusCode ?? 502, answer.headers);
             answer.pipe(response);
@@ -109,6 +135,42 @@ export function dynamoDbProxy(
       upstream.end(sent);
     },
   };
+}
+
+/** A write request as an observer sees it once DynamoDB answered. */
+export interface ObservedWrite {
+  readonly operation: string;
+  readonly request: Readonly<Record<string, unknown>>;
+  /** The caller's `X-Amzn-Trace-Id` (a handler's SDK sends its invocation's). */
+  readonly traceHeader: string | undefined;
+  readonly status: number;
+  /** DynamoDB's exception name, when it refused the write. */
+  readonly error?: string;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Calls `done` once the answer ended, with its status and, for an error, its exception name (error bodies are small). */
+function observeAnswer(answer: http.IncomingMessage, done: (status: number, error?: string) => void): void {
+  const status = answer.statusCode ?? 502;
+  if (status < 400) {
+    answer.once('end', () => done(status));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+  answer.once('end', () => {
+    let error = `HTTP ${status}`;
+    try {
+      const type = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { __type?: unknown }).__type;
+      if (typeof type === 'string') error = type.slice(type.lastIndexOf('#') + 1);
+    } catch {
+      // not JSON: the status says it
+    }
+    done(status, error);
+  });
 }
 
 /**

@@ -23,8 +23,18 @@ export interface DeliveryTarget {
   readonly deadLetterArn?: string;
   /** Builds the payload the target receives; throws DeliveryError when it cannot be built. */
   payload(event: BusEvent): string;
-  /** Sends the payload; throws DeliveryError on failure. */
-  send(payload: string, event: BusEvent): Promise<void> | void;
+  /** Sends the payload; throws DeliveryError on failure. May answer the id of what it became (an SQS message id). */
+  send(payload: string, event: BusEvent): Promise<string | void> | string | void;
+}
+
+/** One delivery attempt's outcome, for observers (the flight recorder). `attempt` counts from 1. */
+export interface DeliveryAttempt {
+  readonly outcome: 'delivered' | 'retry' | 'dead-letter' | 'dropped';
+  readonly attempt: number;
+  readonly error?: string;
+  /** What the target made of it (an SQS message id). */
+  readonly deliveredAs?: string;
+  readonly deadLetterArn?: string;
 }
 
 /** Decides, per delivery attempt, whether to inject a failure (fault injection; none by default). */
@@ -43,6 +53,8 @@ export interface DeliveryOptions {
   readonly log?: (message: string) => void;
   /** The trace header the event was put with: a dead-lettered event keeps it as `AWSTraceHeader`, as on AWS. */
   readonly traceHeader?: (event: BusEvent) => string | undefined;
+  /** Told each attempt's outcome (the flight recorder). */
+  readonly observe?: (target: DeliveryTarget, event: BusEvent, attempt: DeliveryAttempt) => void;
 }
 
 /**
@@ -76,7 +88,8 @@ export class Deliveries {
     try {
       const injected = this.options.fault?.(target, event);
       if (injected !== undefined) throw injected;
-      await target.send(target.payload(event), event);
+      const deliveredAs = await target.send(target.payload(event), event);
+      this.options.observe?.(target, event, { outcome: 'delivered', attempt: retries + 1, ...(typeof deliveredAs === 'string' ? { deliveredAs } : {}) });
       this.stats.delivered++;
       const service = arnService(target.arn);
       this.deliveredTo.set(service, (this.deliveredTo.get(service) ?? 0) + 1);
@@ -92,6 +105,7 @@ export class Deliveries {
       const withinAge = ageSeconds + delay / 1000 <= target.maxEventAgeSeconds;
       if (withinAttempts && withinAge) {
         this.stats.retried++;
+        this.options.observe?.(target, event, { outcome: 'retry', attempt: retries + 1, error: `${failure.code}: ${failure.message}` });
         this.options.clock.after(delay, () => void this.attempt(target, event, retries + 1, firstAt));
         return;
       }
@@ -110,7 +124,9 @@ export class Deliveries {
 
   private deadLetter(target: DeliveryTarget, event: BusEvent, failure: DeliveryError, retries: number, exhausted: string | undefined): void {
     const dlq = target.deadLetterArn === undefined ? undefined : this.options.sqs.findByArn(target.deadLetterArn);
+    const error = `${failure.code}: ${failure.message}${exhausted === undefined ? '' : ` (${exhausted} exhausted)`}`;
     if (dlq === undefined) {
+      this.options.observe?.(target, event, { outcome: 'dropped', attempt: retries + 1, error: `${error}; ${target.deadLetterArn === undefined ? 'no dead-letter queue' : `dead-letter queue ${target.deadLetterArn} does not exist`}` });
       this.stats.dropped++;
       this.options.log?.(`event ${event.id} dropped: target ${target.id} of ${target.ruleArn} failed (${failure.code}: ${failure.message}) and ${target.deadLetterArn === undefined ? 'has no dead-letter queue' : `its dead-letter queue ${target.deadLetterArn} does not exist`}`);
       return;
@@ -118,7 +134,7 @@ export class Deliveries {
     const text = (value: string) => ({ DataType: 'String', StringValue: value });
     const traceHeader = this.options.traceHeader?.(event);
     try {
-      dlq.send({
+      const sent = dlq.send({
         body: JSON.stringify(event),
         ...(traceHeader === undefined ? {} : { traceHeader }),
         attributes: {
@@ -132,9 +148,11 @@ export class Deliveries {
         ...(dlq.fifo ? { groupId: 'eventbridge-dlq', dedupId: `${event.id}-${target.id}` } : {}),
       });
       this.stats.deadLettered++;
-    } catch (error) {
+      this.options.observe?.(target, event, { outcome: 'dead-letter', attempt: retries + 1, error, deadLetterArn: dlq.arn, deliveredAs: sent.message.id });
+    } catch (refusal) {
+      this.options.observe?.(target, event, { outcome: 'dropped', attempt: retries + 1, error: `${error}; its dead-letter queue refused it (${(refusal as Error).message})` });
       this.stats.dropped++;
-      this.options.log?.(`event ${event.id} dropped: its dead-letter queue refused it (${(error as Error).message})`);
+      this.options.log?.(`event ${event.id} dropped: its dead-letter queue refused it (${(refusal as Error).message})`);
     }
   }
 }

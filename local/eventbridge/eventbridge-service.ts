@@ -7,7 +7,7 @@ import { Archives } from './archives';
 import { putPermission, removePermission, type BusPolicy } from './bus-policy';
 import { Connections } from './connections';
 import { BUS_NAME_PATTERN, ConstraintCheck, NAME_PATTERN } from './constraints';
-import { Deliveries, DeliveryError, type DeliveryFault, type DeliveryTarget } from './delivery';
+import { Deliveries, DeliveryError, type DeliveryAttempt, type DeliveryFault, type DeliveryTarget } from './delivery';
 import { EventsErrors } from './errors';
 import { compileInputPath, compileInputTransformer, TransformError, type InputTransformer } from './input-transformer';
 import { valueAt } from './json-path';
@@ -73,6 +73,18 @@ export interface EventBridgeOptions {
   readonly duplicateDelivery?: () => boolean;
   readonly deliveryDelay?: () => number;
   readonly log?: (message: string) => void;
+  /** Told what happens to each event (the flight recorder); off unless given. */
+  readonly observer?: EventObserver;
+}
+
+/** What an observer of the bus is told; calls must be cheap and must not throw. */
+export interface EventObserver {
+  /** An event PutEvents accepted onto a bus (`callerTraceHeader`: the request's `X-Amzn-Trace-Id`). */
+  accepted(event: BusEvent, bus: string, callerTraceHeader: string | undefined, rulesOnBus: number): void;
+  /** A rule that matched, or one for the event's source and detail-type that did not (`field`: the first field that failed). */
+  rule(event: BusEvent, bus: string, rule: string, matched: boolean, field?: string): void;
+  /** A delivery attempt to a rule's target. */
+  delivery(target: DeliveryTarget, event: BusEvent, attempt: DeliveryAttempt): void;
 }
 
 const MAX_TARGETS_PER_RULE = 5;
@@ -109,6 +121,7 @@ export class EventBridgeService {
       ...(options.deliveryDelay === undefined ? {} : { delay: options.deliveryDelay }),
       ...(options.log === undefined ? {} : { log: options.log }),
       traceHeader: (event) => this.traceHeaders.get(event),
+      ...(options.observer === undefined ? {} : { observe: (target: DeliveryTarget, event: BusEvent, attempt: DeliveryAttempt) => options.observer?.delivery(target, event, attempt) }),
     });
     this.archives = new Archives(this, options.clock);
     this.connections = new Connections(options.clock, { region: options.region, accountId: options.accountId });
@@ -128,8 +141,13 @@ export class EventBridgeService {
     this.senders.set(service, sender);
   }
 
-  async handle(operation: string, input: Input): Promise<Output> {
+  /** `headers`: the request's (lower-case); PutEvents reads `x-amzn-trace-id` to tell the observer who called. */
+  async handle(operation: string, input: Input, headers?: Readonly<Record<string, string | string[] | undefined>>): Promise<Output> {
     this.metrics.requests.set(operation, (this.metrics.requests.get(operation) ?? 0) + 1);
+    if (operation === 'PutEvents') {
+      const trace = headers?.['x-amzn-trace-id'];
+      return this.putEvents(input, typeof trace === 'string' ? trace : undefined);
+    }
     const handler = this.operations[operation];
     if (handler === undefined) throw new AwsError('UnknownOperationException', `The action ${operation} is not valid for this endpoint.`);
     return handler(input);
@@ -308,10 +326,19 @@ export class EventBridgeService {
    */
   route(bus: Bus, event: BusEvent, onlyRules?: ReadonlySet<string>): void {
     if (event['replay-name'] === undefined) this.archives.record(bus.arn, event);
+    const observer = this.options.observer;
     for (const rule of bus.rules.values()) {
       if (rule.state === 'DISABLED' || rule.compiled === undefined) continue;
       if (onlyRules !== undefined && !onlyRules.has(rule.arn)) continue;
-      if (!rule.compiled.matches(event)) continue;
+      if (!rule.compiled.matches(event)) {
+        // A rule for this kind of event (its source, and its detail-type if it names one) that did not
+        // match is the usual "where did my event stop": say which field failed.
+        if (observer !== undefined && rule.compiled.fieldAccepts('source', event) === true && rule.compiled.fieldAccepts('detail-type', event) !== false) {
+          observer.rule(event, bus.name, rule.name, false, rule.compiled.explain(event));
+        }
+        continue;
+      }
+      observer?.rule(event, bus.name, rule.name, true);
       this.metrics.matched++;
       for (const { delivery } of rule.targets.values()) this.deliveries.deliver(delivery, event);
     }
@@ -544,22 +571,22 @@ export class EventBridgeService {
     };
   }
 
-  private send(spec: TargetSpec, payload: string, event: BusEvent): Promise<void> | void {
+  /** Answers the SQS message id for a queue target (the flight recorder follows the message). */
+  private send(spec: TargetSpec, payload: string, event: BusEvent): Promise<string | void> | string | void {
     const service = arnService(spec.Arn);
     if (service === 'sqs') {
       const queue = this.options.sqs.findByArn(spec.Arn);
       if (queue === undefined) throw new DeliveryError('NO_RESOURCE', `The queue ${spec.Arn} does not exist.`, false);
       try {
         const traceHeader = this.traceHeaders.get(event);
-        queue.send({
+        return queue.send({
           body: payload,
           ...(traceHeader === undefined ? {} : { traceHeader }),
           ...(queue.fifo ? { groupId: spec.SqsParameters?.MessageGroupId ?? event.id, dedupId: event.id } : {}),
-        });
+        }).message.id;
       } catch (error) {
         throw new DeliveryError('SDK_CLIENT_ERROR', `SQS refused the message: ${(error as Error).message}`, false);
       }
-      return;
     }
     if (service === 'events') {
       const bus = this.busByArn(spec.Arn);
@@ -572,7 +599,7 @@ export class EventBridgeService {
     return sender(spec.Arn, payload, event);
   }
 
-  private putEvents(input: Input): Output {
+  private putEvents(input: Input, callerTraceHeader?: string): Output {
     const entries = validatePutEventsRequest(input['Entries']);
     const now = this.options.clock.now();
     const results: EntryResult[] = entries.map((entry) => {
@@ -583,7 +610,10 @@ export class EventBridgeService {
       // An entry for a bus that does not exist is accepted, and reaches nothing (recorded on AWS:
       // test_events.py::TestEventBus::test_put_events_nonexistent_event_bus).
       const bus = this.buses.get(busName(typeof entry.EventBusName === 'string' && entry.EventBusName !== '' ? entry.EventBusName : 'default'));
-      if (bus !== undefined) this.route(bus, event);
+      if (bus !== undefined) {
+        this.options.observer?.accepted(event, bus.name, callerTraceHeader, bus.rules.size);
+        this.route(bus, event);
+      }
       return { EventId: event.id };
     });
     const failed = results.filter((r) => 'ErrorCode' in r).length;

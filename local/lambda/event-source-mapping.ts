@@ -174,7 +174,7 @@ export class SqsEventSourceMapping {
     if (batch.length === 0) return;
     // A function deleted under its mapping fails every batch, which then returns after the visibility timeout.
     const outcome = this.deps.lambda.exists(fn)
-      ? await this.deps.lambda.invoke(fn, event)
+      ? await this.deps.lambda.invoke(fn, event, { batch: { mapping: this.uuid, source: queue.name, ids: batch.map((r) => r.message.id) } })
       : { ok: false as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${fn.arn}` } };
     this.metrics.batches++;
     this.metrics.messages += batch.length;

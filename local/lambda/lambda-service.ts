@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { nodeExecutableFor, UnsupportedRuntimeError } from './node-runtime';
 import { Sandbox, type InvokeOutcome, type SandboxConfig, type SandboxFault } from './sandbox';
+import { invocationTraceHeader } from './trace-header';
 
 /** What the control plane reports of a function beyond what its sandboxes run (see function-configuration.ts). */
 export interface FunctionDetails {
@@ -94,6 +95,25 @@ export interface LambdaServiceOptions {
    * the outcome (OnSuccess, OnFailure): an SQS queue, an event bus, ...
    */
   readonly destination?: (destinationArn: string, record: InvocationRecord) => void;
+  /** Told of event source mapping batches and of each invocation (the flight recorder); off unless given. */
+  readonly observer?: InvocationObserver;
+}
+
+/** An event source mapping's batch, as the invoker names it. */
+export interface BatchSource {
+  /** The mapping's UUID. */
+  readonly mapping: string;
+  /** The queue's or the table's name. */
+  readonly source: string;
+  /** SQS message ids or stream record ids. */
+  readonly ids: readonly string[];
+}
+
+/** What an observer of invocations is told; calls must be cheap and must not throw. */
+export interface InvocationObserver {
+  batch(fn: LocalFunction, batchId: string, batch: BatchSource): void;
+  started(fn: LocalFunction, invocation: { requestId: string; traceHeader: string; batchId?: string }): void;
+  ended(fn: LocalFunction, invocation: { requestId: string; traceHeader: string; batchId?: string; sandbox: string; outcome: InvokeOutcome }): void;
 }
 
 /** What an asynchronous invocation's destination receives (Lambda's invocation record, version 1.0). */
@@ -184,15 +204,24 @@ export class LambdaService {
   }
 
   /** Runs one invocation synchronously (as RequestResponse does). */
-  async invoke(fn: LocalFunction, event: unknown, options: { captureLogs?: boolean } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
+  async invoke(fn: LocalFunction, event: unknown, options: { captureLogs?: boolean; batch?: BatchSource } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
+    const { batch, ...sandboxOptions } = options;
+    const observer = this.options.observer;
+    const batchId = batch === undefined || observer === undefined ? undefined : randomUUID();
+    if (batchId !== undefined) observer?.batch(fn, batchId, batch!);
     const sandbox = await this.acquire(fn);
     this.metrics.running++;
     this.options.changed?.();
     const fault = this.options.fault?.(fn);
+    const requestId = randomUUID();
+    const traceHeader = invocationTraceHeader(event, this.options.clock.now());
+    const invocation = { requestId, traceHeader, ...(batchId === undefined ? {} : { batchId }) };
+    observer?.started(fn, invocation);
     try {
       // The handler's clock is the cloud's, which settling moves ahead of the wall clock.
       const clockOffsetMs = this.options.clock.now() - Date.now();
-      const outcome = await sandbox.invoke(event, { ...options, clockOffsetMs, ...(fault === undefined ? {} : { fault }) });
+      const outcome = await sandbox.invoke(event, { ...sandboxOptions, clockOffsetMs, requestId, traceHeader, ...(fault === undefined ? {} : { fault }) });
+      observer?.ended(fn, { ...invocation, sandbox: sandbox.logStreamName, outcome });
       this.metrics.invocations++;
       if (outcome.coldStart) this.metrics.coldStarts++;
       if (!outcome.ok) this.metrics.errors++;

@@ -111,6 +111,10 @@ process.on('message', (message) => {
   if (message.type !== 'invoke') return;
   const { requestId, event, deadline, functionName, memoryMb, invokedArn, fault } = message;
   clockOffsetMs = message.clockOffsetMs ?? 0;
+  // As Lambda's Node runtime does per invocation: the AWS SDK sends it as X-Amzn-Trace-Id on every call
+  // (middleware-recursion-detection), so the local cloud can tell which invocation made a call.
+  if (typeof message.traceHeader === 'string') process.env._X_AMZN_TRACE_ID = message.traceHeader;
+  else delete process.env._X_AMZN_TRACE_ID;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName,

@@ -43,6 +43,8 @@ export interface MidwayFault {
 
 export interface InvokeOutcome {
   readonly ok: boolean;
+  /** The invocation's request id (absent when its environment failed to start). */
+  readonly requestId?: string;
   readonly result?: unknown;
   readonly error?: { errorType: string; errorMessage: string; trace?: string[] };
   readonly durationMs: number;
@@ -124,7 +126,10 @@ export class Sandbox {
    * the timeout, crash the process, or throw instead of running the handler. `clockOffsetMs` moves the
    * handler's `Date` onto the cloud's clock (ahead of the wall clock by the idle time settling skipped).
    */
-  async invoke(event: unknown, options: { captureLogs?: boolean; fault?: SandboxFault; clockOffsetMs?: number } = {}): Promise<InvokeOutcome & { logs?: string[] }> {
+  async invoke(
+    event: unknown,
+    options: { captureLogs?: boolean; fault?: SandboxFault; clockOffsetMs?: number; requestId?: string; traceHeader?: string } = {},
+  ): Promise<InvokeOutcome & { logs?: string[] }> {
     if (this.busy) throw new Error(`sandbox of ${this.config.functionName} is busy`);
     this.busy = true;
     this.captured = options.captureLogs ? [] : undefined;
@@ -139,12 +144,12 @@ export class Sandbox {
         this.stop();
         return { ok: false, error: error as NonNullable<InvokeOutcome['error']>, durationMs: Date.now() - started, coldStart };
       }
-      const requestId = randomUUID();
+      const requestId = options.requestId ?? randomUUID();
       this.config.onPlatformLog?.(`START RequestId: ${requestId} Version: $LATEST`);
-      const { maxRssKb, ...outcome } = await this.run(requestId, event, deadline, options.fault, options.clockOffsetMs ?? 0);
+      const { maxRssKb, ...outcome } = await this.run(requestId, event, deadline, options.fault, options.clockOffsetMs ?? 0, options.traceHeader);
       this.config.onPlatformLog?.(`END RequestId: ${requestId}`);
       this.config.onPlatformLog?.(reportLine(requestId, { durationMs: outcome.durationMs, ...(maxRssKb === undefined ? {} : { maxRssKb }) }, this.config.memoryMb, coldStart ? this.environmentInitMs : undefined));
-      return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
+      return { ...outcome, requestId, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
       this.captured = undefined;
@@ -202,7 +207,7 @@ export class Sandbox {
     return this.ready;
   }
 
-  private run(requestId: string, event: unknown, deadline: number, fault: SandboxFault | undefined, clockOffsetMs: number): Promise<Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }> {
+  private run(requestId: string, event: unknown, deadline: number, fault: SandboxFault | undefined, clockOffsetMs: number, traceHeader: string | undefined): Promise<Omit<InvokeOutcome, 'coldStart'> & { maxRssKb?: number }> {
     const child = this.child!;
     const started = Date.now();
     return new Promise((resolve) => {
@@ -245,7 +250,7 @@ export class Sandbox {
       child.on('message', onMessage);
       child.once('exit', onExit);
       const arn = `arn:aws:lambda:${this.config.region}:${this.config.accountId}:function:${this.config.functionName}`;
-      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault, clockOffsetMs });
+      child.send({ type: 'invoke', requestId, event, deadline, functionName: this.config.functionName, memoryMb: this.config.memoryMb, invokedArn: arn, fault, clockOffsetMs, traceHeader });
     });
   }
 }

@@ -326,7 +326,7 @@ export class StreamEventSourceMapping {
       }
       const { fn } = this.config;
       const outcome = this.deps.lambda.exists(fn)
-        ? await this.deps.lambda.invoke(fn, { Records: pending })
+        ? await this.deps.lambda.invoke(fn, { Records: pending }, { batch: { mapping: this.uuid, source: this.config.streamArn.split('/')[1] ?? this.config.streamArn, ids: pending.map((record) => record.eventID) } })
         : { ok: false as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${fn.arn}` } };
       spent++;
       this.metrics.batches++;

@@ -97,6 +97,18 @@ export interface QueueHost {
   changed(queue: SqsQueue): void;
   /** Fault injection: lose this delete, so the message is received again after its visibility timeout. */
   loseDelete?(): boolean;
+  /** Told what happens to messages (the flight recorder); off unless given. */
+  readonly observer?: QueueObserver;
+}
+
+/** What an observer of a queue's messages is told; calls must be cheap and must not throw. */
+export interface QueueObserver {
+  sent(queue: SqsQueue, message: StoredMessage): void;
+  received(queue: SqsQueue, message: StoredMessage): void;
+  visibilityExpired(queue: SqsQueue, message: StoredMessage): void;
+  deleted(queue: SqsQueue, message: StoredMessage): void;
+  /** Moved to the dead-letter queue `deadLetterArn` by the redrive policy. */
+  deadLettered(queue: SqsQueue, message: StoredMessage, deadLetterArn: string): void;
 }
 
 /**
@@ -243,6 +255,7 @@ export class SqsQueue {
       this.dedup.set(dedupKey, { message, expiresAt: now + DEDUP_INTERVAL_MS });
     }
     this.messages.set(message.id, message);
+    this.host.observer?.sent(this, message);
     if (this.fifo) {
       const group = this.groups.get(message.groupId!);
       if (group === undefined) this.groups.set(message.groupId!, [message]);
@@ -378,6 +391,7 @@ export class SqsQueue {
     }
     if (this.host.loseDelete?.()) return;
     this.remove(message);
+    this.host.observer?.deleted(this, message);
   }
 
   /**
@@ -447,12 +461,14 @@ export class SqsQueue {
     message.generation++;
     message.firstReceiveAt ??= now;
     message.receivedAt = now;
+    this.host.observer?.received(this, message);
     if (visibilityTimeout > 0) message.timer = this.host.clock.after(visibilityTimeout * 1000, () => this.expireVisibility(message));
     return { message, receiptHandle: encodeHandle(this.name, message) };
   }
 
   private expireVisibility(message: StoredMessage): void {
     if (message.state !== 'inflight') return;
+    this.host.observer?.visibilityExpired(this, message);
     this.counts.inflight--;
     this.counts.ready++;
     message.state = 'ready';
@@ -496,7 +512,9 @@ export class SqsQueue {
    */
   private redriven(message: StoredMessage): boolean {
     const policy = this.redrive;
-    return policy !== undefined && message.receiveCount >= policy.maxReceiveCount && this.host.deadLetter(this, message, policy.deadLetterTargetArn);
+    const moved = policy !== undefined && message.receiveCount >= policy.maxReceiveCount && this.host.deadLetter(this, message, policy.deadLetterTargetArn);
+    if (moved) this.host.observer?.deadLettered(this, message, policy.deadLetterTargetArn);
+    return moved;
   }
 
   /** Past the queue's MessageRetentionPeriod, counted from when the message was first sent. */

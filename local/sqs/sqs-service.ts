@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import { SqsErrors } from './errors';
 import { batchEntries, checkSendBatch, httpTraceHeader, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
 import { MoveTasks } from './move-tasks';
-import { SqsQueue, type SendInput, type StoredMessage } from './queue';
+import { SqsQueue, type QueueObserver, type SendInput, type StoredMessage } from './queue';
 import { parseRedriveAllowPolicy, parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
 import { addPermission, removePermission } from './queue-permissions';
 import { validateQueueName } from './queue-name';
@@ -17,6 +17,8 @@ export interface SqsServiceOptions {
   readonly baseUrl: () => string;
   /** Fault injection: lose a delete (the message comes back: received twice). */
   readonly loseDelete?: () => boolean;
+  /** Told what happens to every queue's messages (the flight recorder). */
+  readonly observer?: QueueObserver;
 }
 
 type Input = Record<string, unknown>;
@@ -253,6 +255,7 @@ export class SqsService {
       deadLetter: (source, message, targetArn) => this.deadLetter(source, message, targetArn),
       changed: (q) => this.emit(q),
       ...(this.options.loseDelete === undefined ? {} : { loseDelete: this.options.loseDelete }),
+      ...(this.options.observer === undefined ? {} : { observer: this.options.observer }),
     });
     try {
       this.tags.tag(queue, tags, 'tags');

@@ -1,5 +1,5 @@
 import { InvalidEventPatternError } from './errors';
-import { matchesAnyRule, planName, type RuleField } from './event-fields';
+import { explainAnyRule, fieldAccepts, matchesAnyRule, planName, type RuleField } from './event-fields';
 import { compileFieldValues, type FieldPatterns } from './match-expressions';
 import { nodeOf, parsePatternJson, type JsonNode } from './pattern-json';
 import { wildcardComplexity } from './wildcard';
@@ -18,6 +18,10 @@ import { wildcardComplexity } from './wildcard';
  */
 export interface CompiledPattern {
   matches(event: unknown): boolean;
+  /** The first field (dot-joined path) the event fails, or undefined exactly when it matches. */
+  explain(event: unknown): string | undefined;
+  /** Whether the field `name` alone accepts the event; undefined when the pattern does not name it. */
+  fieldAccepts(name: string, event: unknown): boolean | undefined;
 }
 
 /**
@@ -52,11 +56,15 @@ function compileNode(root: JsonNode): CompiledPattern {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([name, patterns]): RuleField => {
         if (!slots.has(name)) slots.set(name, slots.size);
-        return { plan: planName(name), slot: slots.get(name)!, ...patterns };
+        return { name, plan: planName(name), slot: slots.get(name)!, ...patterns };
       }),
   );
   const slotCount = slots.size;
-  return { matches: (event) => matchesAnyRule(alternatives, slotCount, event) };
+  return {
+    matches: (event) => matchesAnyRule(alternatives, slotCount, event),
+    explain: (event) => explainAnyRule(alternatives, event),
+    fieldAccepts: (name, event) => fieldAccepts(alternatives, name, event),
+  };
 }
 
 const RESERVED_IN_OR = new Set([

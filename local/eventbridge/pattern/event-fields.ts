@@ -93,6 +93,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A rule's field: where to find it, its slot among the pattern's names, and what it accepts. */
 export interface RuleField extends FieldPatterns {
+  /** The dot-joined field name, as the pattern wrote it (for explanations). */
+  readonly name: string;
   readonly plan: NamePlan;
   readonly slot: number;
 }
@@ -137,4 +139,69 @@ function matchFields(fields: readonly RuleField[], index: number, chosen: Member
 function anyTest(tests: FieldPatterns['tests'], value: unknown): boolean {
   for (let i = 0; i < tests.length; i++) if (tests[i]!(value)) return true;
   return false;
+}
+
+/** `furthestFailure`'s answer when the fields match. */
+const MATCHED = -1;
+
+/**
+ * Why an event does not match: the name of the first field (in the order the matcher walks them)
+ * that no value of the event satisfies, in the alternative whose search got furthest; undefined
+ * when the event matches. It runs the same search as `matchesAnyRule`, only remembering how far it
+ * got, so the two agree (a property test holds them to it); it is for explanations, not the hot path.
+ */
+export function explainAnyRule(rules: ReadonlyArray<readonly RuleField[]>, event: unknown): string | undefined {
+  let best: { depth: number; name: string } | undefined;
+  for (const fields of rules) {
+    const depth = furthestFailure(fields, 0, NONE, event);
+    if (depth === MATCHED) return undefined;
+    const name = fields[depth]?.name;
+    if (name !== undefined && (best === undefined || depth > best.depth)) best = { depth, name };
+  }
+  return best?.name;
+}
+
+/** The index of the furthest field the search failed at, or MATCHED; mirrors `matchFields`. */
+function furthestFailure(fields: readonly RuleField[], index: number, chosen: Membership, event: unknown): number {
+  const field = fields[index];
+  if (field === undefined) return MATCHED;
+  const candidates = valuesAt(event, field.plan);
+  let deepest = index;
+  let present = false;
+  let triedUnchanged = false;
+  for (const candidate of candidates) {
+    const merged = mergeMembership(chosen, candidate.membership);
+    if (merged === undefined) continue;
+    present = true;
+    if (merged === chosen && triedUnchanged) continue;
+    if (anyTest(field.tests, candidate.value)) {
+      if (merged === chosen) triedUnchanged = true;
+      const reached = furthestFailure(fields, index + 1, merged, event);
+      if (reached === MATCHED) return MATCHED;
+      deepest = Math.max(deepest, reached);
+    }
+  }
+  if (field.matchesAbsence && !present) {
+    const reached = furthestFailure(fields, index + 1, chosen, event);
+    if (reached === MATCHED) return MATCHED;
+    deepest = Math.max(deepest, reached);
+  }
+  return deepest;
+}
+
+/**
+ * Whether the pattern's field `name` on its own accepts the event (any value of it passes, or
+ * `exists: false` and it has none) in some alternative that names it; undefined when no
+ * alternative names it. Tells "a rule for this source" apart from a rule for other events.
+ */
+export function fieldAccepts(rules: ReadonlyArray<readonly RuleField[]>, name: string, event: unknown): boolean | undefined {
+  let named = false;
+  for (const fields of rules) {
+    const field = fields.find((f) => f.name === name);
+    if (field === undefined) continue;
+    named = true;
+    const values = valuesAt(event, field.plan);
+    if (values.length === 0 ? field.matchesAbsence : values.some((found) => anyTest(field.tests, found.value))) return true;
+  }
+  return named ? false : undefined;
 }
