@@ -10,7 +10,7 @@ import { openTarget, type PipelineTarget } from './support/target';
 
 /**
  * `--persist` with the whole app: an order's items, a message parked in a dead-letter queue and the
- * domain bus's archive survive a stop and a start on the same directory (the deployment adopts its
+ * domain bus's archive and the flight recorder's story of the order survive a stop and a start on the same directory (the deployment adopts its
  * tables and queues; the outbox relays resume their streams where they were, so nothing is published
  * twice). Then `POST /_local/reset` empties it all, and an order placed after it still goes through.
  */
@@ -42,12 +42,17 @@ async function archived(): Promise<{ name: string; events: number }> {
   return { name, events: (await target!.shop.events.send(new DescribeArchiveCommand({ ArchiveName: name }))).EventCount ?? 0 };
 }
 
+/** The flight recorder's story of an order: its events, each with its hops. */
+async function story(orderId: string): Promise<{ matchedBy: string; events: Array<{ eventId: string; hops: unknown[] }> }> {
+  return (await (await fetch(`${target!.shop.endpoint}/_local/recorder/story?id=${encodeURIComponent(orderId)}`)).json()) as never;
+}
+
 async function messages(queueUrl: string): Promise<number> {
   const { Attributes = {} } = await target!.shop.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
   return Number(Attributes['ApproximateNumberOfMessages']) + Number(Attributes['ApproximateNumberOfMessagesNotVisible']);
 }
 
-it('keeps an order, a parked message and the archive across a restart; reset empties them and the app still works', async () => {
+it('keeps an order, a parked message, the archive and the recorder across a restart; reset empties them and the app still works', async () => {
   // Prepare: an order through the saga, a message parked in a DLQ (no consumer), the archive filled.
   target = await openTarget({ persist: dir });
   await seedProducts(target.shop.dynamo, target.shop.table('Inventory'), products);
@@ -58,6 +63,8 @@ it('keeps an order, a parked message and the archive across a restart; reset emp
   await target.shop.sqs.send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: `parked-${run}` }));
   const archive = await archived();
   expect(archive.events).toBeGreaterThan(0);
+  const told = await story(before);
+  expect(told.events.length).toBeGreaterThan(0);
 
   // Act
   await target.close();
@@ -69,10 +76,12 @@ it('keeps an order, a parked message and the archive across a restart; reset emp
   expect(parked.Messages?.map((m) => m.Body)).toEqual([`parked-${run}`]);
   // Settled: the relays read their streams from where they stopped, so no outcome event is published again.
   await target.eventually(async () => expect(await archived()).toEqual(archive));
+  // The recorder tells the same story of the order as before the restart.
+  expect(await story(before)).toEqual(told);
 
   // Act: reset
   const response = await fetch(`${target.shop.endpoint}/_local/reset`, { method: 'POST' });
-  const answer = (await response.json()) as { settled: boolean; removed: { items: Record<string, number>; messages: Record<string, number>; archivedEvents: number } };
+  const answer = (await response.json()) as { settled: boolean; removed: { items: Record<string, number>; messages: Record<string, number>; archivedEvents: number; recorderHops: number } };
 
   // Assess
   expect(response.status).toBe(200);
@@ -80,9 +89,11 @@ it('keeps an order, a parked message and the archive across a restart; reset emp
   expect(answer.removed.items[target.shop.table('Orders')]).toBeGreaterThan(0);
   expect(answer.removed.messages[dlq.url.split('/').pop()!]).toBe(1);
   expect(answer.removed.archivedEvents).toBe(archive.events);
+  expect(answer.removed.recorderHops).toBeGreaterThan(0);
   expect(await order(before)).toBeUndefined();
   expect(await messages(dlq.url)).toBe(0);
   expect((await archived()).events).toBe(0);
+  expect((await story(before)).events).toEqual([]);
 
   // The app is still deployed and working: the catalog loaded again, a new order goes through.
   await seedProducts(target.shop.dynamo, target.shop.table('Inventory'), products);
