@@ -11,10 +11,15 @@ import { startLocalCloud } from './cloud';
 import { faultConfigFromOption, Faults } from './faults/faults';
 import { prefixLogLine } from './lambda/log-lines';
 import { metricsSummary } from './metrics/metrics-report';
+import { startHotReload, physicalIds } from './watch/hot-reload';
+import { attachInstructions, inspectFunctions, inspectRequests } from './watch/inspect';
 
 const USAGE = `usage: npm run local -- [--port 4566] [--host 127.0.0.1] [--no-app] [--app cdk.out] [--outputs-file .local/cdk-outputs.json] [--quiet]
                       [--faults default|faults.json|'{"handlers":{"handlerError":0.05}}'] [--seed 1]
                       [--persist .local/state]   keep tables, queued messages, archives and the recorder across restarts`;
+
+const DEBUG_USAGE = `                      [--watch]   rebuild a handler when its TypeScript changes, new invocations run it
+                      [--inspect fn[,fn]] [--inspect-wait fn] [--inspect-brk fn] [--inspect-port 9229]   Node inspector on 127.0.0.1`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -24,6 +29,11 @@ async function main(): Promise<void> {
       'no-app': { type: 'boolean', default: false },
       app: { type: 'string' },
       'outputs-file': { type: 'string', default: path.join('.local', 'cdk-outputs.json') },
+      watch: { type: 'boolean', default: false },
+      inspect: { type: 'string', multiple: true },
+      'inspect-wait': { type: 'string', multiple: true },
+      'inspect-brk': { type: 'string', multiple: true },
+      'inspect-port': { type: 'string', default: '9229' },
       quiet: { type: 'boolean', default: false },
       faults: { type: 'string' },
       seed: { type: 'string', default: '1' },
@@ -32,7 +42,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n${DEBUG_USAGE}\n`);
     return;
   }
   const port = Number(values.port);
@@ -57,6 +67,13 @@ async function main(): Promise<void> {
     ...(quiet ? {} : { onHandlerLog: (fn: string, line: string) => process.stderr.write(`${prefixLogLine(fn, line, color)}\n`) }),
   });
 
+  // Debugging and live reload act on the deployed functions (local/watch).
+  const inspectPort = Number(values['inspect-port']);
+  if (!Number.isInteger(inspectPort) || inspectPort < 1 || inspectPort > 65_535) throw new Error(`--inspect-port must be a port number, got "${values['inspect-port']}"`);
+  const inspected = inspectFunctions(cloud.lambda, inspectRequests(values), inspectPort);
+  const hotReload = values.watch && app !== undefined ? startHotReload({ assemblyDirectory: app, lambda: cloud.lambda, physicalId: physicalIds(cloud.stackEngine), log }) : undefined;
+  if (values.watch && app === undefined) log('watch: no app deployed, nothing to watch');
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,7 +82,7 @@ async function main(): Promise<void> {
     if (faults !== undefined) log(`faults injected: ${faults.total} ${JSON.stringify(faults.counts)}`);
     // What the handlers counted while it ran (embedded metric format), before it is gone with the process.
     for (const line of metricsSummary(cloud.metrics)) log(line);
-    cloud.stop().then(
+    (hotReload?.close() ?? Promise.resolve()).then(() => cloud.stop()).then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`local: failed to stop cleanly: ${(error as Error).message}\n`);
@@ -85,6 +102,11 @@ async function main(): Promise<void> {
     log(`AWS SDK:  AWS_ENDPOINT_URL=${cloud.endpoint} AWS_REGION=${cloud.region} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`);
     if (faults !== undefined) log(`faults:   injected with seed ${seed}: ${JSON.stringify(faults.config)}`);
     if (cloud.persistence !== undefined) log(`persist:  ${cloud.persistence.path} (saved every second when changed, and at stop); empty it all: curl -X POST ${cloud.endpoint}/_local/reset`);
+    for (const fn of inspected) attachInstructions(fn).forEach((line) => log(line));
+    if (hotReload !== undefined) {
+      log(`watch:    ${hotReload.functions.length} functions; building each once so that a reload is incremental...`);
+      void hotReload.ready.then(() => log('watch:    ready: a saved change reloads the functions it is part of'));
+    }
     log(`settle:   curl -X POST ${cloud.endpoint}/_local/settle?timeoutMs=30000`);
     log(`metrics:  curl ${cloud.endpoint}/_local/metrics   (what handlers emitted in embedded metric format; a summary when it stops)`);
   }

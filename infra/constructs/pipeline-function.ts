@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { cdkBundling, PIPELINE_BUNDLING, recordBundle } from './function-bundling';
 
 /** How a function may use a table it is given. */
 export type TableAccess = 'read' | 'write' | 'readWrite';
@@ -77,17 +78,10 @@ export function pipelineFunction(scope: Construct, props: PipelineFunctionProps)
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     },
-    bundling: {
-      minify: true,
-      // Error class names reach logs and DLQ triage (InvalidEventError, PublishError): keep them.
-      keepNames: true,
-      sourceMap: true,
-      target: 'node22',
-      // The SDK is bundled, not taken from the runtime: the version that was tested is the one that runs.
-      externalModules: [],
-      forceDockerBundling: false,
-    },
+    // Shared with the local cloud's live reload, which rebuilds a changed handler with the same settings.
+    bundling: cdkBundling(PIPELINE_BUNDLING),
   });
+  recordBundle(fn, props.entry, PIPELINE_BUNDLING);
   Validations.of(role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) have no resource-level permission.',

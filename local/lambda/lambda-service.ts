@@ -292,7 +292,9 @@ export class LambdaService {
   private acquire(fn: LocalFunction): Promise<Sandbox> {
     const idle = fn.sandboxes.find((s) => !s.isBusy && !this.reserved.has(s));
     if (idle !== undefined) return Promise.resolve(this.reserve(idle));
-    if (fn.sandboxes.length < Math.max(1, fn.concurrency)) return Promise.resolve(this.reserve(this.spawn(fn)));
+    // Under the inspector, one sandbox at a time: it holds the port the debugger is attached to.
+    const limit = fn.config.inspector === undefined ? Math.max(1, fn.concurrency) : 1;
+    if (fn.sandboxes.length < limit) return Promise.resolve(this.reserve(this.spawn(fn)));
     return new Promise((resolve) => fn.waiting.push((sandbox) => resolve(this.reserve(sandbox))));
   }
 

@@ -23,7 +23,23 @@ export interface SandboxConfig {
   readonly onPlatformLog?: (line: string) => void;
   /** The function's log group (`LoggingConfig.LogGroup`). @default `/aws/lambda/<function name>` */
   readonly logGroup?: string;
+  /** Runs the sandbox under the Node inspector (`--inspect`), on the loopback address only. @default none */
+  readonly inspector?: SandboxInspector;
 }
+
+/**
+ * A sandbox under the Node inspector: `inspect` listens, `inspect-wait` also waits for a debugger
+ * before loading the handler, `inspect-brk` also stops at the runtime's first line. The invocation
+ * timeout is not enforced under it: a sandbox paused at a breakpoint must not be killed
+ * (`context.getRemainingTimeInMillis()` still counts down from the function's timeout).
+ */
+export interface SandboxInspector {
+  readonly port: number;
+  readonly mode: 'inspect' | 'inspect-wait' | 'inspect-brk';
+}
+
+/** Inspector ports held by a sandbox process, until it exits: a new sandbox on the same port waits, else Node would start it without the inspector. */
+const inspectorPorts = new Map<number, Promise<void>>();
 
 /**
  * An injected failure of one invocation. The plain kinds strike before the handler runs. The midway
@@ -166,6 +182,16 @@ export class Sandbox {
 
   private start(): Promise<number> {
     if (this.ready !== undefined) return this.ready;
+    const held = this.config.inspector === undefined ? undefined : inspectorPorts.get(this.config.inspector.port);
+    if (held !== undefined) {
+      const waiting: Promise<number> = held.then(() => {
+        if (this.ready !== waiting) throw { errorType: 'Runtime.ExitError', errorMessage: 'sandbox stopped before it started' };
+        this.ready = undefined;
+        return this.start();
+      });
+      this.ready = waiting;
+      return waiting;
+    }
     // The runtime's Node (nodejs22.x runs on Node 22, whatever Node runs the local cloud); none here: refused.
     let execPath: string;
     try {
@@ -181,11 +207,24 @@ export class Sandbox {
     // Plain Node, as Lambda runs it: none of the parent's flags or loaders (tsx, inspectors).
     const cwd = hasCode ? this.config.assetDirectory : path.dirname(RUNNER);
     const forkedAt = performance.now();
-    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config, this.logStreamName), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv: [] });
+    const inspector = this.config.inspector;
+    const execArgv = inspector === undefined ? [] : [`--${inspector.mode}=127.0.0.1:${inspector.port}`];
+    const child = fork(RUNNER, [], { execPath, env: lambdaEnvironment(this.config, this.logStreamName), stdio: ['ignore', 'pipe', 'pipe', 'ipc'], cwd, execArgv });
     this.child = child;
+    if (inspector !== undefined) {
+      const released = new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.once('error', () => resolve());
+      }).then(() => {
+        if (inspectorPorts.get(inspector.port) === released) inspectorPorts.delete(inspector.port);
+      });
+      inspectorPorts.set(inspector.port, released);
+    }
     forwardLines(child, (line, stream) => {
       // The runner ends each invocation's output on both streams with a marker (see run()).
       if (line.startsWith(END_OF_OUTPUT)) return this.outputEnded?.(line.slice(END_OF_OUTPUT.length), stream);
+      // The inspector's own messages (Debugger listening / attached) are not the handler's output.
+      if (inspector !== undefined && stream === 'stderr' && INSPECTOR_LINE.test(line)) return;
       this.captured?.push(line);
       this.config.onLog?.(line, stream);
     });
@@ -243,7 +282,8 @@ export class Sandbox {
       };
       const onExit = (code: number | null, signal: string | null) =>
         done({ ok: false, error: { errorType: 'Runtime.ExitError', errorMessage: `sandbox exited (${signal ?? `code ${code}`})` }, durationMs: Date.now() - started }, true);
-      const timer = setTimeout(
+      // Not under the inspector: a handler paused at a breakpoint would be killed by its timeout.
+      const timer = this.config.inspector !== undefined ? undefined : setTimeout(
         () => done({ ok: false, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.config.timeoutSeconds.toFixed(2)} seconds` }, durationMs: Date.now() - started }, true),
         Math.max(0, deadline - Date.now()),
       );
@@ -270,6 +310,9 @@ function reportLine(requestId: string, outcome: { durationMs: number; maxRssKb?:
   ];
   return `${parts.join('\t')}\t`;
 }
+
+/** What Node's inspector prints on stderr (listening, attached, waiting to disconnect). */
+const INSPECTOR_LINE = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org\/|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect)/;
 
 /** The line the runner prints on stdout and stderr after an invocation's output (with its request id). */
 const END_OF_OUTPUT = '\u0000sandbox-output-end ';
