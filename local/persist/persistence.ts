@@ -22,7 +22,10 @@ export interface PersistenceOptions {
  * Writes the local cloud's state to its persist directory: at most once per interval, and only when
  * a part's mark moved, and once more at stop. Interval, not every change: a busy pipeline changes its
  * queues thousands of times a second, and each write serializes everything; so a crash (SIGKILL, power)
- * loses at most the last interval's changes to queues, archives and the recorder. Tables are not
+ * loses at most the last interval's changes to queues, archives and the recorder. A write that takes
+ * long (a full recorder is 100,000 hops, about 20 MB and 240 ms to serialize) spaces the next one to ten
+ * times its duration, so saving never takes more than about a tenth of the cloud's time; the bound on
+ * what a crash loses grows with it (2.4 s with a full recorder). Tables are not
  * written here: DynamoDB Local writes each request to its database file as it completes.
  * The timer is the wall clock's (unref'd), not the cloud's: durability is about real time, and a
  * test's manual clock must not hold back or drive the saves.
@@ -33,6 +36,8 @@ export class Persistence {
   private lastMarks = '';
   private writing: Promise<boolean> = Promise.resolve(false);
   private failing = false;
+  /** Wall-clock time before which a periodic save does not write (see the class comment). */
+  private nextAllowed = 0;
   /** Writes done (tests and the report read it). */
   writes = 0;
 
@@ -43,7 +48,9 @@ export class Persistence {
   /** Starts the periodic saves; the current state counts as saved (it was just restored). */
   start(): void {
     this.lastMarks = this.marks();
-    this.timer = setInterval(() => void this.save().catch(() => undefined), this.intervalMs);
+    this.timer = setInterval(() => {
+      if (Date.now() >= this.nextAllowed) void this.save().catch(() => undefined);
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -72,12 +79,14 @@ export class Persistence {
   private async write(force: boolean): Promise<boolean> {
     const marks = this.marks();
     if (!force && marks === this.lastMarks) return false;
+    const started = Date.now();
     try {
       const parts: Record<string, unknown> = {};
       for (const part of this.options.parts) parts[part.name] = await part.save();
       writeStateFile(this.options.dir.path, parts);
       this.lastMarks = marks;
       this.writes++;
+      this.nextAllowed = Date.now() + 10 * (Date.now() - started);
       if (this.failing) this.options.log?.(`persist: writing ${this.options.dir.path} works again`);
       this.failing = false;
       return true;

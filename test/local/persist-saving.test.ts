@@ -48,6 +48,27 @@ describe('saving the state', () => {
     await persistence.stop();
   });
 
+  it('spaces writes that take long to ten times their duration', async () => {
+    // Prepare: every write takes 30 ms (a large state), the part changes all the time.
+    let counter = 0;
+    const slowSave = () => {
+      const done = Date.now() + 30;
+      while (Date.now() < done) counter += 0;
+      return counter;
+    };
+    const persistence = new Persistence({ dir, intervalMs: 5, parts: [{ name: 'big', mark: () => ++counter, save: slowSave }] });
+    persistence.start();
+
+    // Act: the first periodic write, then a window shorter than the 300 ms it spaces the next by.
+    await until(() => persistence.writes === 1);
+    const windowStart = Date.now();
+    await until(() => Date.now() - windowStart > 150);
+
+    // Assess: at a 5 ms interval, unspaced, the window would hold four writes or more.
+    expect(persistence.writes).toBe(1);
+    await persistence.stop();
+  });
+
   it('writes once more at stop, even unchanged, and releases the directory', async () => {
     // Prepare
     const persistence = new Persistence({ dir, intervalMs: 60_000, parts: [{ name: 'p', mark: () => 0, save: () => ['kept'] }] });
