@@ -2,8 +2,10 @@
  * `npm start`: runs the whole order pipeline on this machine, without Docker, and shows what it did.
  * Synthesizes the app when stale, boots the local cloud with the bundled handlers, loads the seed
  * catalog, sends sample orders covering every path of the saga (delivered, out of stock, payment
- * declined with compensation, a declined card, a poison event), waits until settled, prints a summary,
- * stops, and exits 0 when every order reached the state its path leads to.
+ * declined with compensation, a declined card, a poison event), waits until settled, prints a summary
+ * and the flight recorder's trace of the declined order's compensation, stops, and exits 0 when every
+ * order reached the state its path leads to. `--keep` serves on after that (port 4566 unless `--port`),
+ * so `npm run trace`, the console and the AWS CLI can look at what it did, until Ctrl+C.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,14 +18,20 @@ import { Progress } from './progress';
 import { readProducts, seedProducts } from './seed-products';
 import { deliveredEntry, orderEntry, poisonEntry, sampleOrder, type SamplePath } from './sample-orders';
 import { ShopClient } from './shop-client';
+import { runTrace } from './trace/run-trace';
 
 const EXPECTED: Record<SamplePath, string> = { delivered: 'DELIVERED', 'out-of-stock': 'CANCELLED', 'credit-limit': 'CANCELLED', 'declined-card': 'CANCELLED' };
 const MIX: SamplePath[] = ['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'out-of-stock', 'credit-limit', 'credit-limit', 'declined-card'];
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { logs: { type: 'boolean', default: false }, orders: { type: 'string', default: String(MIX.length) } } });
+  const { values } = parseArgs({
+    options: { logs: { type: 'boolean', default: false }, orders: { type: 'string', default: String(MIX.length) }, keep: { type: 'boolean', default: false }, port: { type: 'string' } },
+  });
   const count = Number(values.orders);
   if (!Number.isInteger(count) || count < 1) throw new Error(`--orders must be a positive integer, got "${values.orders}"`);
+  // Kept running, it takes the local cloud's usual port, where `npm run trace` and the other tools look first.
+  const port = Number(values.port ?? (values.keep ? 4566 : 0));
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got "${values.port}"`);
   const started = Date.now();
   const progress = new Progress(started);
   const logFile = path.resolve('.local', 'logs', 'handlers.log');
@@ -35,7 +43,7 @@ async function main(): Promise<number> {
   const app = ensureAssembly(undefined, (line) => progress.step(line));
   progress.step('booting the local cloud and the stub payment provider, deploying the app');
   const cloud = await startShopCloud({
-    port: 0,
+    port,
     app,
     outputsFile: path.resolve('.local', 'cdk-outputs.json'),
     onHandlerLog: (fn, line) => {
@@ -88,6 +96,15 @@ async function main(): Promise<number> {
       wrong.length === 0 ? 'Every order reached the state its path leads to.' : `NOT as expected: ${wrong.map((o) => o.orderId).join(', ')}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
+
+    // Where every event of a declined order went, from the flight recorder: the compensation path.
+    const declined = orders.find((_, i) => MIX[i % MIX.length] === 'credit-limit');
+    if (declined !== undefined) {
+      process.stdout.write(`\nThe declined order ${declined.orderId}, as the flight recorder saw it (npm run trace -- ${declined.orderId}):\n`);
+      const traced = await runTrace([declined.orderId, '--endpoint', cloud.endpoint, '--outputs', path.resolve('.local', 'cdk-outputs.json')], { write: (text) => process.stdout.write(text), color: process.stdout.isTTY === true });
+      if (traced.code !== 0) return traced.code;
+    }
+    if (values.keep) await serveUntilStopped(cloud.endpoint, declined?.orderId, port);
     return wrong.length === 0 ? 0 : 1;
   } finally {
     progress.done();
@@ -95,6 +112,25 @@ async function main(): Promise<number> {
     await cloud.stop();
     logStream.end();
   }
+}
+
+/** `--keep`: the cloud stays up with what the run left in it, for the tools, until Ctrl+C. */
+async function serveUntilStopped(endpoint: string, declinedId: string | undefined, port: number): Promise<void> {
+  const at = port === 4566 ? '' : ` --endpoint ${endpoint}`;
+  process.stdout.write(
+    [
+      '',
+      `Serving on ${endpoint} until Ctrl+C:`,
+      `  trace an order   npm run trace -- ${declinedId ?? '<order id>'}${at}`,
+      `  the console      ${endpoint}/_local/console`,
+      `  AWS CLI / SDK    AWS_ENDPOINT_URL=${endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
 }
 
 async function settle(cloud: LocalCloud, progress: Progress, what: string): Promise<void> {

@@ -17,5 +17,11 @@ import { targetName } from './support/target';
     expect(stdout).toMatch(/StockReleased\s+3/);
     // Only events are counted: the audit table's record of its parked poison event is not one.
     expect(stdout).not.toMatch(/undefined\s+\d/);
+    // Then the flight recorder's trace of the declined order: its compensation path, in the order it ran.
+    const trace = stdout.slice(stdout.indexOf('as the flight recorder saw it'));
+    expect(trace).toMatch(/^Order ord-\S+: CANCELLED \(PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED\)$/m);
+    const steps = ['OrderPlaced', 'StockReserved', 'PaymentDeclined', 'StockReleased'].map((type) => trace.indexOf(` ${type} `));
+    expect(steps.every((at) => at > 0)).toBe(true);
+    expect([...steps].sort((a, b) => a - b)).toEqual(steps);
   }, 200_000);
 });
