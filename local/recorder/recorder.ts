@@ -18,6 +18,7 @@ export interface RecorderSnapshot {
 }
 
 const DEFAULT_CAPACITY = 100_000;
+const NONE: readonly StoredHop[] = [];
 
 /**
  * The flight recorder: a bounded ring of hops, indexed so that the hops of one event, order,
@@ -32,7 +33,8 @@ export class Recorder {
   private readonly now: () => number;
   private ring: Array<StoredHop | undefined>;
   private seq = 0;
-  private readonly index = new Map<string, StoredHop[]>();
+  /** Each key's hops in seq order from `head` (evicted ones before it, dropped in chunks). */
+  private readonly index = new Map<string, { hops: StoredHop[]; head: number }>();
 
   constructor(options: RecorderOptions = {}) {
     const capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -68,7 +70,9 @@ export class Recorder {
 
   /** Hops under an index key, oldest first (the array is the index's own: do not change it). */
   lookup(key: string): readonly StoredHop[] {
-    return this.index.get(key) ?? [];
+    const list = this.index.get(key);
+    if (list === undefined) return NONE;
+    return list.head === 0 ? list.hops : list.hops.slice(list.head);
   }
 
   /** The ids of the first hop under `key` that has any (e.g. the event a message carries). */
@@ -139,21 +143,34 @@ export class Recorder {
     for (const key of joinKeys(hop)) this.add(key, hop);
   }
 
+  /** Adds in seq order (a hop given ids later goes in its place), so that eviction always takes a list's head. */
   private add(key: string, hop: StoredHop): void {
     const list = this.index.get(key);
-    if (list === undefined) this.index.set(key, [hop]);
-    else list.push(hop);
+    if (list === undefined) {
+      this.index.set(key, { hops: [hop], head: 0 });
+      return;
+    }
+    const { hops } = list;
+    let at = hops.length;
+    while (at > list.head && hops[at - 1]!.seq > hop.seq) at--;
+    if (at === hops.length) hops.push(hop);
+    else hops.splice(at, 0, hop);
   }
 
+  /** Drops an evicted hop: the oldest, so its lists' head; the lists are compacted now and then, not at every eviction. */
   private remove(key: string, hop: StoredHop): void {
     const list = this.index.get(key);
     if (list === undefined) return;
-    if (list[0] === hop) list.shift();
+    if (list.hops[list.head] === hop) list.head++;
     else {
-      const at = list.indexOf(hop);
-      if (at >= 0) list.splice(at, 1);
+      const at = list.hops.indexOf(hop, list.head);
+      if (at >= 0) list.hops.splice(at, 1);
     }
-    if (list.length === 0) this.index.delete(key);
+    if (list.head >= list.hops.length) this.index.delete(key);
+    else if (list.head >= 64 || list.head * 2 >= list.hops.length) {
+      list.hops.splice(0, list.head);
+      list.head = 0;
+    }
   }
 }
 

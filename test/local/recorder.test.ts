@@ -80,6 +80,25 @@ describe('Recorder', () => {
     expect(recorder.idsOf('m:m1')).toBe(hop);
   });
 
+  it('keeps each index in seq order when a hop learns its ids later, and evicts through it in order', () => {
+    // Prepare: the send is recorded before its event is known (as a delivery's message id comes back after the send).
+    const recorder = new Recorder({ capacity: 70 });
+    const send = recorder.record({ kind: 'sqs-send', queue: 'q', messageId: 'm0' });
+    const others = Array.from({ length: 68 }, (_, n) => recorder.record({ kind: 'sqs-delete', queue: 'q', messageId: `m${n + 1}` }, { eventIds: ['e'], correlationIds: ['o'] }));
+
+    // Act
+    recorder.learn(send, { eventIds: ['e'], correlationIds: ['o'] });
+
+    // Assess: the learnt hop is first, as its seq says; evictions then drop hops from the front, whatever the list's length.
+    expect(recorder.lookup('e:e')[0]).toBe(send);
+    expect(recorder.lookup('c:o').map((hop) => hop.seq)).toEqual([send, ...others].map((hop) => hop.seq));
+    for (let n = 0; n < 60; n++) recorder.record({ kind: 'sqs-delete', queue: 'q', messageId: `later-${n}` });
+    expect(recorder.lookup('e:e').map((hop) => hop.seq)).toEqual(others.filter((hop) => hop.seq > recorder.lastSeq - recorder.capacity).map((hop) => hop.seq));
+    for (let n = 0; n < 20; n++) recorder.record({ kind: 'sqs-delete', queue: 'q', messageId: `last-${n}` });
+    expect(recorder.lookup('e:e')).toEqual([]);
+    expect(recorder.lookup('m:m0')).toEqual([]);
+  });
+
   it('survives snapshot and restore as plain JSON (indexes rebuilt, numbering continued), and clears', () => {
     // Prepare
     const recorder = new Recorder();
