@@ -16,7 +16,7 @@ export function withTraceHeader<T>(traceHeader: string | undefined, work: () => 
 
 /**
  * The trace header outcome events should carry: the record's, else the invocation's own (Lambda's
- * `_X_AMZN_TRACE_ID` when active tracing is on), else none.
+ * `_X_AMZN_TRACE_ID`, set for every invocation, `Sampled=1` when active tracing is on), else none.
  */
 export function currentTraceHeader(): string | undefined {
   const header = current.getStore() ?? process.env['_X_AMZN_TRACE_ID'];
