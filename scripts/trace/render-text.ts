@@ -1,4 +1,4 @@
-import type { EventNode, InvocationNode, RuleNode, TraceTree, WriteNode } from './trace-tree';
+import { walkEvents, type EventNode, type InvocationNode, type RuleNode, type TraceTree, type WriteNode } from './trace-tree';
 
 /** A line of the tree and the lines under it. */
 interface Line {
@@ -87,17 +87,7 @@ function finalState(tree: TraceTree, paint: Paint): string {
 }
 
 function countEvents(events: readonly EventNode[]): number {
-  let count = 0;
-  const visit = (event: EventNode) => {
-    count++;
-    event.caused.forEach(visit);
-    for (const rule of event.rules) {
-      rule.forwarded.forEach(visit);
-      for (const invocation of rule.invocations) for (const write of invocation.writes) write.published.forEach(visit);
-    }
-  };
-  events.forEach(visit);
-  return count;
+  return walkEvents(events).length;
 }
 
 function eventLine(event: EventNode, style: Style): Line {

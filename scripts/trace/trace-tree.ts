@@ -99,3 +99,22 @@ export interface TraceTree {
   /** The X-Ray trace of the order, when known (on AWS, the invocations are there). */
   readonly traceId?: string;
 }
+
+/**
+ * Every event of a tree, depth first, with the detail-types from its root to it: an event's children
+ * are what it caused, its copies forwarded to other buses, and what its handlers' writes published.
+ */
+export function walkEvents(events: readonly EventNode[]): Array<{ readonly event: EventNode; readonly path: readonly string[] }> {
+  const out: Array<{ event: EventNode; path: string[] }> = [];
+  const visit = (event: EventNode, above: string[]) => {
+    const path = [...above, event.detailType];
+    out.push({ event, path });
+    event.caused.forEach((child) => visit(child, path));
+    for (const rule of event.rules) {
+      rule.forwarded.forEach((child) => visit(child, path));
+      for (const invocation of rule.invocations) for (const write of invocation.writes) write.published.forEach((child) => visit(child, path));
+    }
+  };
+  events.forEach((root) => visit(root, []));
+  return out;
+}

@@ -8,7 +8,7 @@ import { startShopCloud } from '../../scripts/payment-provider/local-provider';
 import { orderEntry, sampleOrder } from '../../scripts/sample-orders';
 import { readProducts, seedProducts } from '../../scripts/seed-products';
 import { ShopClient } from '../../scripts/shop-client';
-import type { EventNode, TraceTree } from '../../scripts/trace/trace-tree';
+import { walkEvents, type EventNode, type TraceTree } from '../../scripts/trace/trace-tree';
 
 /**
  * `npm run trace` as a user runs it, against the local cloud with the app deployed and its stub
@@ -48,20 +48,7 @@ async function npmTrace(...args: string[]): Promise<{ code: number; stdout: stri
 }
 
 /** The detail-types from each root to each event of the tree. */
-function paths(tree: TraceTree): string[] {
-  const out: string[] = [];
-  const visit = (event: EventNode, above: string[]) => {
-    const here = [...above, event.detailType];
-    out.push(here.join(' > '));
-    event.caused.forEach((child) => visit(child, here));
-    for (const rule of event.rules) {
-      rule.forwarded.forEach((child) => visit(child, here));
-      for (const invocation of rule.invocations) for (const write of invocation.writes) write.published.forEach((child) => visit(child, here));
-    }
-  };
-  tree.events.forEach((root) => visit(root, []));
-  return out;
-}
+const paths = (tree: TraceTree): string[] => walkEvents(tree.events).map(({ path }) => path.join(' > '));
 
 /** How deep a line of the text tree is: where its content starts after the connectors. */
 const depth = (line: string) => line.search(/[^│├└─ ]/);

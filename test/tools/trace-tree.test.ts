@@ -3,7 +3,7 @@ import { buildTree } from '../../scripts/trace/build-tree';
 import { summarize } from '../../scripts/trace/event-summaries';
 import { renderText, shortName } from '../../scripts/trace/render-text';
 import { parseStory } from '../../scripts/trace/story-contract';
-import type { EventNode, TraceTree } from '../../scripts/trace/trace-tree';
+import { walkEvents, type EventNode, type TraceTree } from '../../scripts/trace/trace-tree';
 import { declinedOrderStory, StoryBuilder } from './trace-fixtures';
 
 /** The story as it arrives over HTTP: JSON, read through the contract. */
@@ -12,20 +12,7 @@ const overTheWire = (story: unknown) => parseStory(JSON.parse(JSON.stringify(sto
 const CANCELLED = { status: 'CANCELLED', cancelReason: 'PAYMENT_DECLINED: CREDIT_LIMIT_EXCEEDED' };
 
 /** Every event of the tree, depth first, with the path of detail-types that led to it. */
-function walk(tree: TraceTree): Array<{ event: EventNode; path: string[] }> {
-  const out: Array<{ event: EventNode; path: string[] }> = [];
-  const visit = (event: EventNode, path: string[]) => {
-    const here = [...path, event.detailType];
-    out.push({ event, path: here });
-    event.caused.forEach((child) => visit(child, here));
-    for (const rule of event.rules) {
-      rule.forwarded.forEach((child) => visit(child, here));
-      for (const invocation of rule.invocations) for (const write of invocation.writes) write.published.forEach((child) => visit(child, here));
-    }
-  };
-  tree.events.forEach((root) => visit(root, []));
-  return out;
-}
+const walk = (tree: TraceTree) => walkEvents(tree.events);
 
 const ruleOf = (event: EventNode, rule: string) => {
   const found = event.rules.find((r) => r.rule === rule);
