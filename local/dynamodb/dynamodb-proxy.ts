@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { RawGatewayService } from '../gateway/server';
+import { httpTraceHeader } from '../lambda/trace-header';
 import { DATA_OPERATIONS, type CapacityMeter } from './capacity-meter';
 import type { DynamoDbLocal } from './dynamodb-local';
 
@@ -97,7 +98,7 @@ export function dynamoDbProxy(
       // Parsed once for both listeners (onWritten is always there: stream pollers wait on it).
       const parsed = isWrite && (options.onWritten !== undefined || options.onWrite !== undefined) ? parseRequest(body) : undefined;
       const onWrite = parsed === undefined ? undefined : options.onWrite;
-      const traceHeader = onWrite === undefined ? undefined : firstHeader(request.headers['x-amzn-trace-id']);
+      const traceHeader = onWrite === undefined ? undefined : httpTraceHeader(request.headers);
       const fault = DATA_OPERATIONS.has(operation) ? options.fault?.(operation) : undefined;
       if (fault !== undefined) {
         onWrite?.({ operation, request: parsed!, traceHeader, status: 400, error: `${fault === 'conflict' ? 'TransactionCanceledException' : 'ProvisionedThroughputExceededException'} (injected)` });
@@ -146,10 +147,6 @@ export interface ObservedWrite {
   readonly status: number;
   /** DynamoDB's exception name, when it refused the write. */
   readonly error?: string;
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Calls `done` once the answer ended, with its status and, for an error, its exception name (error bodies are small). */

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { arnService } from '../arn';
 import type { Clock, Timer } from '../clock';
 import { AwsError } from '../aws-error';
+import { httpTraceHeader } from '../lambda/trace-header';
 import type { SqsService } from '../sqs/sqs-service';
 import { Archives } from './archives';
 import { putPermission, removePermission, type BusPolicy } from './bus-policy';
@@ -142,18 +144,14 @@ export class EventBridgeService {
   }
 
   /** `headers`: the request's (lower-case); PutEvents reads `x-amzn-trace-id` to tell the observer who called. */
-  async handle(operation: string, input: Input, headers?: Readonly<Record<string, string | string[] | undefined>>): Promise<Output> {
+  async handle(operation: string, input: Input, headers?: Readonly<IncomingHttpHeaders>): Promise<Output> {
     this.metrics.requests.set(operation, (this.metrics.requests.get(operation) ?? 0) + 1);
-    if (operation === 'PutEvents') {
-      const trace = headers?.['x-amzn-trace-id'];
-      return this.putEvents(input, typeof trace === 'string' ? trace : undefined);
-    }
     const handler = this.operations[operation];
     if (handler === undefined) throw new AwsError('UnknownOperationException', `The action ${operation} is not valid for this endpoint.`);
-    return handler(input);
+    return handler(input, headers ?? {});
   }
 
-  private readonly operations: Record<string, (input: Input) => Output | Promise<Output>> = {
+  private readonly operations: Record<string, (input: Input, headers: Readonly<IncomingHttpHeaders>) => Output | Promise<Output>> = {
     CreateEventBus: (input) => {
       const check = new ConstraintCheck();
       if (check.required(input['Name'], 'name')) check.text(input['Name'], 'name', { pattern: BUS_NAME_PATTERN, min: 1, max: 256 });
@@ -275,7 +273,7 @@ export class EventBridgeService {
         .sort();
       return paginate(names, input, 'RuleNames');
     },
-    PutEvents: (input) => this.putEvents(input),
+    PutEvents: (input, headers) => this.putEvents(input, httpTraceHeader(headers)),
     TestEventPattern: (input) => {
       const pattern = compileOrThrow(requireString(input, 'EventPattern'));
       return { Result: pattern.matches(parseTestEvent(input['Event'])) };

@@ -29,6 +29,13 @@ function firstRecordTraceHeader(event: unknown): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
+/** The `X-Amzn-Trace-Id` header of a request, when it carries a non-empty one. */
+export function httpTraceHeader(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
+  const value = headers['x-amzn-trace-id'];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
 /**
  * A new X-Ray trace header (`Root=1-<epoch seconds, hex>-<96 random bits>;Parent=<64 bits>;Sampled=0`),
  * as Lambda attaches to the messages it sends for a traced invocation.

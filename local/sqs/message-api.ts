@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { SqsErrors } from './errors';
 import { md5, md5OfMessageAttributes, messageBytes, validateSystemAttributes, type MessageAttributes } from './message-attributes';
 import { validateFifoId } from './message-ids';
@@ -33,13 +32,6 @@ export function sendInput(input: Input, inBatch = false, httpTraceHeader?: strin
     ...(typeof input['MessageDeduplicationId'] === 'string' ? { dedupId: input['MessageDeduplicationId'] } : {}),
     ...(inBatch ? { inBatch } : {}),
   };
-}
-
-/** The `X-Amzn-Trace-Id` header of a request, when it carries a non-empty one. */
-export function httpTraceHeader(headers: Readonly<IncomingHttpHeaders>): string | undefined {
-  const value = headers['x-amzn-trace-id'];
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text === '' ? undefined : text;
 }
 
 /**

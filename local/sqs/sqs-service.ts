@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock';
 import { SqsErrors } from './errors';
-import { batchEntries, checkSendBatch, httpTraceHeader, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
+import { httpTraceHeader } from '../lambda/trace-header';
+import { batchEntries, checkSendBatch, perEntry, receiveOptions, receiveResult, sendInput, sendResult } from './message-api';
 import { MoveTasks } from './move-tasks';
 import { SqsQueue, type QueueObserver, type SendInput, type StoredMessage } from './queue';
 import { parseRedriveAllowPolicy, parseRedrivePolicy, QUEUE_ATTRIBUTE_NAMES, validateQueueAttributes } from './queue-attributes';
