@@ -40,7 +40,7 @@ export interface RecorderObservers {
  */
 export function recorderObservers(recorder: Recorder, options: ObserverOptions = {}): RecorderObservers {
   const eventIdsCache = new WeakMap<BusEvent, Ids>();
-  const running = new Map<string, Running>();
+  /** Invocations under way by their trace header's `Parent` (Lambda gives each invocation its own). */
   const byParent = new Map<string, Running>();
   let failed = false;
   const safely =
@@ -157,14 +157,12 @@ export function recorderObservers(recorder: Recorder, options: ObserverOptions =
         eventIds: new Set(batchIds.eventIds),
         correlationIds: new Set(batchIds.correlationIds),
       };
-      running.set(invocation.requestId, entry);
       const parent = traceField(invocation.traceHeader, 'Parent');
       if (parent !== undefined) byParent.set(parent, entry);
     }),
     ended: safely((fn: LocalFunction, invocation: { requestId: string; traceHeader: string; batchId?: string; sandbox: string; outcome: InvokeOutcome }) => {
-      const entry = running.get(invocation.requestId);
-      running.delete(invocation.requestId);
       const parent = traceField(invocation.traceHeader, 'Parent');
+      const entry = parent === undefined ? undefined : byParent.get(parent);
       if (parent !== undefined) byParent.delete(parent);
       const ids: Ids = { eventIds: [...(entry?.eventIds ?? [])], correlationIds: [...(entry?.correlationIds ?? [])] };
       const { outcome } = invocation;
