@@ -80,7 +80,7 @@ function storyEvents(recorder: Recorder, hops: readonly StoredHop[]): StoryEvent
 }
 
 function storyEvent(recorder: Recorder, eventBridgeId: string, firstHop: StoredHop): StoryEvent {
-  const hops = [...recorder.lookup(`e:${eventBridgeId}`)].sort((a, b) => a.seq - b.seq);
+  const hops = recorder.lookup(`e:${eventBridgeId}`); // in seq order (the recorder's index keeps it)
   const put = firstHop.kind === 'put-events' ? firstHop : undefined;
   const eventId = put?.eventId ?? (firstHop.eventIds.length > 1 ? firstHop.eventIds[0]! : eventBridgeId);
   const causedBy = cause(recorder, eventId);
