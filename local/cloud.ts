@@ -36,7 +36,7 @@ import { SsmService } from './ssm/ssm-service';
 import { StsService } from './sts/sts-service';
 import type { Faults } from './faults/faults';
 import { consoleRoutes } from './console/console-routes';
-import { listTables } from './console/tables';
+import { listTables } from './dynamodb/list-tables';
 
 export interface LocalCloudOptions {
   /** @default 4566, as LocalStack */

@@ -1,4 +1,5 @@
-import { BatchWriteItemCommand, DescribeTableCommand, ListTablesCommand, ScanCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DescribeTableCommand, ScanCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { listTables } from '../dynamodb/list-tables';
 
 /** DynamoDB's largest BatchWriteItem. */
 const BATCH = 25;
@@ -11,7 +12,7 @@ const BATCH = 25;
  */
 export async function emptyTables(client: DynamoDBClient): Promise<Record<string, number>> {
   const removed: Record<string, number> = {};
-  for (const table of await tableNames(client)) {
+  for (const table of await listTables(client)) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
     const keyNames = (Table?.KeySchema ?? []).map((key) => key.AttributeName!);
     const names = Object.fromEntries(keyNames.map((name, i) => [`#k${i}`, name]));
@@ -31,17 +32,6 @@ export async function emptyTables(client: DynamoDBClient): Promise<Record<string
     if (count > 0) removed[table] = count;
   }
   return removed;
-}
-
-async function tableNames(client: DynamoDBClient): Promise<string[]> {
-  const names: string[] = [];
-  let start: string | undefined;
-  do {
-    const page = await client.send(new ListTablesCommand({ ...(start === undefined ? {} : { ExclusiveStartTableName: start }) }));
-    names.push(...(page.TableNames ?? []));
-    start = page.LastEvaluatedTableName;
-  } while (start !== undefined);
-  return names;
 }
 
 /** One batch, sending again what DynamoDB left unprocessed (it may, under load). */
