@@ -1,3 +1,4 @@
+import { parseStreamArn } from '../dynamodb/stream-reader';
 import type { EventBridgeService } from '../eventbridge/eventbridge-service';
 import type { EventSourceMappings } from '../lambda/event-source-mappings';
 import type { LambdaService } from '../lambda/lambda-service';
@@ -42,9 +43,6 @@ export interface TopologySources {
   readonly tables: () => Promise<readonly string[]>;
 }
 
-const nameOfArn = (arn: string): string => arn.split(':').pop() ?? arn;
-/** `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>` -> `<name>`. */
-const tableOfStream = (arn: string): string | undefined => /:table\/([^/]+)\/stream\//.exec(arn)?.[1];
 /** `arn:aws:events:<region>:<account>:event-bus/<name>` -> `<name>`. */
 const busOfArn = (arn: string): string | undefined => /:event-bus\/(.+)$/.exec(arn)?.[1];
 
@@ -67,7 +65,11 @@ export async function readTopology(sources: TopologySources): Promise<Topology> 
   const edge = (from: string, to: string, kind: EdgeKind) => edges.set(`${from}>${to}`, { from, to, kind });
 
   const queuesByArn = new Map(sources.sqs.allQueues().map((q) => [q.arn, q]));
-  const deadLetterArns = new Set<string>();
+  /** `from`'s dead-letter queue or on-failure destination, when it is one of the cloud's queues. */
+  const deadLetter = (from: string, arn: string | undefined): void => {
+    const queue = arn === undefined ? undefined : queuesByArn.get(arn);
+    if (queue !== undefined) edge(from, node('queue', queue.name, { deadLetter: true }), 'dead-letter');
+  };
   const functions = sources.lambda.all();
   const functionsByArn = new Map(functions.map((f) => [f.arn, f]));
   /** A target ARN as a node: a queue, a function or a bus (anything else is left out). */
@@ -86,33 +88,25 @@ export async function readTopology(sources: TopologySources): Promise<Topology> 
     for (const { spec } of rule.targets.values()) {
       const to = targetNode(spec.Arn);
       if (to !== undefined) edge(ruleId, to, 'delivers');
-      const dlq = spec.DeadLetterConfig?.Arn;
-      if (dlq !== undefined && queuesByArn.has(dlq)) {
-        deadLetterArns.add(dlq);
-        edge(ruleId, node('queue', nameOfArn(dlq)), 'dead-letter');
-      }
+      deadLetter(ruleId, spec.DeadLetterConfig?.Arn);
     }
   }
   for (const queue of queuesByArn.values()) {
     const target = queue.redrivePolicy?.deadLetterTargetArn;
-    if (target === undefined || !queuesByArn.has(target)) continue;
-    deadLetterArns.add(target);
-    edge(node('queue', queue.name), node('queue', nameOfArn(target)), 'dead-letter');
+    // Checked first: `node` adds the queue to the graph, and one without a dead-letter queue is not added here.
+    if (target !== undefined && queuesByArn.has(target)) deadLetter(node('queue', queue.name), target);
   }
   for (const mapping of sources.mappings.runtimes()) {
     edge(node('queue', mapping.config.queue.name), node('function', mapping.config.fn.name), 'polls');
   }
   const tables = new Set(await sources.tables());
   for (const mapping of sources.mappings.streamRuntimes()) {
-    const table = tableOfStream(mapping.config.streamArn);
+    const table = parseStreamArn(mapping.config.streamArn)?.table;
     if (table === undefined) continue;
     tables.add(table);
     const fn = node('function', mapping.config.fn.name, { relay: true });
     edge(node('table', table), fn, 'streams');
-    if (mapping.config.onFailure !== undefined && queuesByArn.has(mapping.config.onFailure)) {
-      deadLetterArns.add(mapping.config.onFailure);
-      edge(fn, node('queue', nameOfArn(mapping.config.onFailure)), 'dead-letter');
-    }
+    deadLetter(fn, mapping.config.onFailure);
   }
   const buses = new Set([...nodes.values()].filter((n) => n.kind === 'bus').map((n) => n.name));
   for (const fn of functions) {
@@ -122,13 +116,8 @@ export async function readTopology(sources: TopologySources): Promise<Topology> 
       const bus = busOfArn(value) ?? value;
       if (buses.has(bus)) edge(id, node('bus', bus), 'publishes');
     }
-    const asyncDlq = fn.deadLetterTargetArn ?? fn.eventInvokeConfig?.destinationConfig?.OnFailure?.Destination;
-    if (asyncDlq !== undefined && queuesByArn.has(asyncDlq)) {
-      deadLetterArns.add(asyncDlq);
-      edge(id, node('queue', nameOfArn(asyncDlq)), 'dead-letter');
-    }
+    deadLetter(id, fn.deadLetterTargetArn ?? fn.eventInvokeConfig?.destinationConfig?.OnFailure?.Destination);
   }
-  for (const arn of deadLetterArns) node('queue', nameOfArn(arn), { deadLetter: true });
   return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }
 
@@ -154,7 +143,7 @@ export function readLiveCounts(sources: Pick<TopologySources, 'sqs' | 'mappings'
   };
   for (const m of sources.mappings.runtimes()) add(`queue:${m.config.queue.name}>function:${m.config.fn.name}`, m.metrics.batches, m.metrics.messages, m.metrics.failedMessages);
   for (const m of sources.mappings.streamRuntimes()) {
-    const table = tableOfStream(m.config.streamArn);
+    const table = parseStreamArn(m.config.streamArn)?.table;
     if (table !== undefined) add(`table:${table}>function:${m.config.fn.name}`, m.metrics.batches, m.metrics.records, m.metrics.failedRecords);
   }
   return { queues, mappings };
