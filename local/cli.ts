@@ -47,6 +47,9 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a port number, got "${values.port}"`);
+  // Checked before the cloud starts: a mistyped option must not cost a deployment first.
+  const inspectPort = Number(values['inspect-port']);
+  if (!Number.isInteger(inspectPort) || inspectPort < 1 || inspectPort > 65_535) throw new Error(`--inspect-port must be a port number, got "${values['inspect-port']}"`);
   const quiet = values.quiet;
   const log = quiet ? () => undefined : (message: string) => process.stderr.write(`${message}\n`);
   const color = process.stderr.isTTY === true;
@@ -68,8 +71,6 @@ async function main(): Promise<void> {
   });
 
   // Debugging and live reload act on the deployed functions (local/watch).
-  const inspectPort = Number(values['inspect-port']);
-  if (!Number.isInteger(inspectPort) || inspectPort < 1 || inspectPort > 65_535) throw new Error(`--inspect-port must be a port number, got "${values['inspect-port']}"`);
   const inspected = inspectFunctions(cloud.lambda, inspectRequests(values), inspectPort);
   const hotReload = values.watch && app !== undefined ? startHotReload({ assemblyDirectory: app, lambda: cloud.lambda, physicalId: physicalIds(cloud.stackEngine), log }) : undefined;
   if (values.watch && app === undefined) log('watch: no app deployed, nothing to watch');
