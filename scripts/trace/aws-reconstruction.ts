@@ -1,9 +1,9 @@
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { eventIdentity } from '../../functions/events/contract';
 import { listDeadLetters } from '../operator/dead-letters';
 import { deadLetterQueues } from '../outputs';
 import type { ShopClient } from '../shop-client';
-import { summarize } from './event-summaries';
+import { auditRecords, summarize } from './event-summaries';
 import { readOrderState } from './order-state';
 import type { EventNode, TraceTree } from './trace-tree';
 
@@ -23,7 +23,7 @@ type AuditItem = Record<string, unknown>;
  */
 export async function reconstructFromAws(shop: ShopClient, id: string): Promise<TraceTree | undefined> {
   const audit = shop.table('Audit');
-  let items = await queryOrder(shop, audit, id);
+  let items = await auditRecords(shop, id);
   let orderId = id;
   let matchedBy: TraceTree['matchedBy'] = 'correlationId';
   if (items.length === 0) {
@@ -31,7 +31,7 @@ export async function reconstructFromAws(shop: ShopClient, id: string): Promise<
     if (found !== undefined) {
       orderId = String(found['pk']).replace(/^ORDER#/, '');
       matchedBy = 'eventId';
-      items = await queryOrder(shop, audit, orderId);
+      items = await auditRecords(shop, orderId);
     }
   }
   const order = await readOrderState(shop, orderId);
@@ -93,17 +93,6 @@ const timeOf = (item: AuditItem) => String(item['sk']).split('#')[0]!;
  */
 export function inTimeOrder(items: readonly AuditItem[]): AuditItem[] {
   return [...items].sort((a, b) => Date.parse(timeOf(a)) - Date.parse(timeOf(b)));
-}
-
-async function queryOrder(shop: ShopClient, table: string, orderId: string): Promise<AuditItem[]> {
-  const items: AuditItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await shop.dynamo.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return items;
 }
 
 /** The audit record of one event: the store is keyed by order, so an event id takes a Scan (no index for it). */

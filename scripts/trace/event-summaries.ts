@@ -28,14 +28,21 @@ export function summarize(data: unknown, orderId: string | undefined): string | 
 export async function auditedPayloads(shop: ShopClient, orderId: string): Promise<Map<string, unknown>> {
   const payloads = new Map<string, unknown>();
   try {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await shop.dynamo.send(new QueryCommand({ TableName: shop.table('Audit'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ExclusiveStartKey: start }));
-      for (const item of page.Items ?? []) payloads.set(String(item['eventId']), item['data']);
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    for (const item of await auditRecords(shop, orderId)) payloads.set(String(item['eventId']), item['data']);
   } catch {
     // The summaries are a help, not the story: without them the tree is still whole.
   }
   return payloads;
+}
+
+/** Every audit record of an order (the store's partition `ORDER#<id>`), in sort-key order, all pages. */
+export async function auditRecords(shop: ShopClient, orderId: string): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await shop.dynamo.send(new QueryCommand({ TableName: shop.table('Audit'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ORDER#${orderId}` }, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
 }
