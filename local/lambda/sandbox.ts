@@ -59,8 +59,6 @@ export interface MidwayFault {
 
 export interface InvokeOutcome {
   readonly ok: boolean;
-  /** The invocation's request id (absent when its environment failed to start). */
-  readonly requestId?: string;
   readonly result?: unknown;
   readonly error?: { errorType: string; errorMessage: string; trace?: string[] };
   readonly durationMs: number;
@@ -165,7 +163,7 @@ export class Sandbox {
       const { maxRssKb, ...outcome } = await this.run(requestId, event, deadline, options.fault, options.clockOffsetMs ?? 0, options.traceHeader);
       this.config.onPlatformLog?.(`END RequestId: ${requestId}`);
       this.config.onPlatformLog?.(reportLine(requestId, { durationMs: outcome.durationMs, ...(maxRssKb === undefined ? {} : { maxRssKb }) }, this.config.memoryMb, coldStart ? this.environmentInitMs : undefined));
-      return { ...outcome, requestId, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
+      return { ...outcome, coldStart, ...(coldStart ? { initMs } : {}), ...(this.captured ? { logs: this.captured } : {}) };
     } finally {
       this.busy = false;
       this.captured = undefined;
