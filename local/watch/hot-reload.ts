@@ -98,6 +98,12 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     for (const file of entry.inputs) byFile.set(file, (byFile.get(file) ?? new Set()).add(entry));
   };
   watched.forEach(index);
+  /** The files a build read: watched from now on, a change to one rebuilds `entry` (the watcher skips those it has). */
+  const learn = (entry: Watched, inputs: readonly string[]) => {
+    entry.inputs = new Set([...entry.inputs, ...inputs]);
+    index(entry);
+    watcher.add(inputs);
+  };
 
   const rebuild = async (entry: Watched): Promise<void> => {
     entry.again = false;
@@ -115,10 +121,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
     const durationMs = Math.round(performance.now() - changedAt);
     log(`reloaded ${entry.name} in ${durationMs} ms`);
     options.onReload?.({ function: entry.name, ok: true, directory: built.directory, durationMs });
-    const added = built.inputs.filter((file) => !entry.inputs.has(file));
-    entry.inputs = new Set([...entry.inputs, ...built.inputs]);
-    index(entry);
-    watcher.add(added);
+    learn(entry, built.inputs);
   };
 
   // One build at a time per function; a change during a build makes one more build after it.
@@ -153,9 +156,7 @@ export function startHotReload(options: HotReloadOptions): HotReload {
       entry.building = entry.bundler.build().then(
         (first) => {
           if (first.ok) {
-            entry.inputs = new Set([...entry.inputs, ...first.inputs]);
-            index(entry);
-            watcher.add(first.inputs);
+            learn(entry, first.inputs);
           } else {
             log(`watch: ${entry.name} does not build from its sources now (it runs its deployed code until it does):\n${first.details.trimEnd()}`);
           }
