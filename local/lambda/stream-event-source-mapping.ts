@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock';
-import { StreamsError, type StreamReader, type StreamRecord, type StreamShard } from '../dynamodb/stream-reader';
+import { parseStreamArn, StreamsError, type StreamReader, type StreamRecord, type StreamShard } from '../dynamodb/stream-reader';
 import { failedMessageIds } from './batch-response';
 import type { LambdaService, LocalFunction } from './lambda-service';
 
@@ -326,7 +326,7 @@ export class StreamEventSourceMapping {
       }
       const { fn } = this.config;
       const outcome = this.deps.lambda.exists(fn)
-        ? await this.deps.lambda.invoke(fn, { Records: pending }, { batch: { mapping: this.uuid, source: this.config.streamArn.split('/')[1] ?? this.config.streamArn, ids: pending.map((record) => record.eventID) } })
+        ? await this.deps.lambda.invoke(fn, { Records: pending }, { batch: { mapping: this.uuid, source: parseStreamArn(this.config.streamArn)?.table ?? this.config.streamArn, ids: pending.map((record) => record.eventID) } })
         : { ok: false as const, error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${fn.arn}` } };
       spent++;
       this.metrics.batches++;
