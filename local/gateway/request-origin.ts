@@ -16,13 +16,11 @@ import { isIP } from 'node:net';
  * See the Fetch standard (`Origin`, `Sec-Fetch-Site`) and the OWASP notes on DNS rebinding.
  */
 export interface OriginPolicy {
-  /** Applies the Host check to the AWS APIs too (the `/_local/` routes always have it). */
+  /**
+   * Applies the Host check to the AWS APIs too (the `/_local/` routes always have it): true when bound
+   * to loopback; a wildcard or other bind means the developer exposed the AWS APIs on purpose.
+   */
   readonly awsRoutes: boolean;
-}
-
-/** A wildcard or non-loopback bind: the developer exposed the AWS APIs on purpose. */
-export function bindsBeyondLoopback(host: string): boolean {
-  return !isLoopbackHostname(host);
 }
 
 /** `localhost`, `*.localhost` (RFC 6761: always loopback), 127.0.0.0/8 and ::1. */

@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from '../aws-error';
 import { parseQueryParams, queryCaller, type QueryGatewayService } from './query-protocol';
-import { bindsBeyondLoopback, refusal, remoteRefusal } from './request-origin';
+import { isLoopbackHostname, refusal, remoteRefusal } from './request-origin';
 import { queryErrorXml, queryResponseXml } from './query-xml';
 import { signingScope } from './signing-scope';
 
@@ -132,8 +132,8 @@ export class Gateway {
   private async dispatch(request: http.IncomingMessage, body: Buffer, response: http.ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const local = url.pathname.startsWith('/_local/');
-    const refused = refusal(request.headers, local, { awsRoutes: !bindsBeyondLoopback(this.options.host) }) ?? (local ? remoteRefusal(request.socket.remoteAddress) : undefined);
-    // Before anything is read or done: a refused request has no effect, whatever it asked.
+    const refused = refusal(request.headers, local, { awsRoutes: isLoopbackHostname(this.options.host) }) ?? (local ? remoteRefusal(request.socket.remoteAddress) : undefined);
+    // Before any route or service sees it: a refused request has no effect, whatever it asked.
     if (refused !== undefined) {
       const message = `The local cloud refused this request: ${refused}.`;
       return local ? this.sendJson(response, 403, 'application/json', { message }) : this.sendError(response, new AwsError('AccessDeniedException', message, 403), undefined);
