@@ -90,8 +90,10 @@ export function buildTree(story: Story, order: TraceTree['order'], summaries: Re
         }),
       };
     });
-    const isBus = branch.target.includes(':event-bus/');
-    const forwarded = isBus ? events.filter((other) => !placed.has(other) && other.eventId === event.eventId && sameResource(other.bus, branch.target)).map((other) => buildEvent(other)) : [];
+    // The event's copy on the bus this rule targets (the recorder names targets, buses included, by name).
+    const forwarded = events
+      .filter((other) => other !== event && !placed.has(other) && other.eventId === event.eventId && other.bus !== undefined && sameResource(other.bus, branch.target))
+      .map((other) => buildEvent(other));
     const end: Ending = { state: branch.state, ...(branch.where === undefined ? {} : { where: resourceName(branch.where) }), ...(branch.reason === undefined ? {} : { reason: branch.reason }) };
     endings.push({ eventId: event.eventId, rule: branch.rule, ...end });
     return {

@@ -117,6 +117,21 @@ describe('trace tree from the flight recorder', () => {
     expect(renderText(tree, { color: false })).toMatch(/Counters PutItem pk=DAY#1  \(by the batch: not told apart by record\)/);
   });
 
+  it('hangs an event a rule forwarded to another bus under that rule, as the recorder names the bus (a name, not an ARN)', () => {
+    // Prepare: the carrier's event on the integration bus, forwarded by a rule to the domain bus (the same event id).
+    const b = new StoryBuilder('ord-4');
+    const webhook = b.event(0, 'e-delivered', 'carrier.webhooks', 'ShipmentDelivered', { bus: 'shop-integration' });
+    webhook.branches.push({ rule: 'ForwardCarrierEvents', target: 'shop-domain', state: 'done' });
+    b.event(5, 'e-delivered', 'carrier.webhooks', 'ShipmentDelivered', { bus: 'shop-domain' });
+
+    // Act
+    const tree = buildTree(overTheWire(b.story()), null);
+
+    // Assess
+    expect(tree.events.map((e) => e.bus)).toEqual(['shop-integration']);
+    expect(ruleOf(tree.events[0]!, 'ForwardCarrierEvents').forwarded.map((e) => e.bus)).toEqual(['shop-domain']);
+  });
+
   it('finds the order of a story asked for by event id', () => {
     const tree = buildTree(overTheWire(declinedOrderStory('ord-9').story('e-declined', 'eventId')), undefined);
     expect(tree).toMatchObject({ id: 'e-declined', matchedBy: 'eventId', orderId: 'ord-9' });
