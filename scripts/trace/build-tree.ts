@@ -162,7 +162,21 @@ function writeOwner(write: HopOf<'dynamodb-write'>, event: StoryEvent, invocatio
   const keyText = JSON.stringify(write.keys);
   if ([...ours].some((id) => keyText.includes(id))) return 'this';
   if (invocation.eventIds.some((id) => !ours.has(id) && keyText.includes(id))) return 'other';
+  // A batch of several orders: a write keyed by another order of the batch, and not by this one, is that order's.
+  const order = event.correlationId;
+  if (order !== undefined && !namesId(keyText, order) && invocation.correlationIds.some((id) => id !== order && namesId(keyText, id))) return 'other';
   return batchSize === undefined || batchSize <= 1 ? 'this' : 'batch';
+}
+
+/** Whether `text` holds `id` whole (`ord-1` is not in `ORDER#ord-10`). */
+function namesId(text: string, id: string): boolean {
+  let at = text.indexOf(id);
+  const part = /[\w-]/;
+  while (at >= 0) {
+    if (!part.test(text[at - 1] ?? '') && !part.test(text[at + id.length] ?? '')) return true;
+    at = text.indexOf(id, at + 1);
+  }
+  return false;
 }
 
 /** When the event was accepted: its PutEvents hop (to the millisecond), else the time the story gives. */

@@ -23,5 +23,7 @@ import { targetName } from './support/target';
     const steps = ['OrderPlaced', 'StockReserved', 'PaymentDeclined', 'StockReleased'].map((type) => trace.indexOf(` ${type} `));
     expect(steps.every((at) => at > 0)).toBe(true);
     expect([...steps].sort((a, b) => a - b)).toEqual(steps);
+    // Settled, so nothing of this order is still in flight (the other orders of its batches are not its story).
+    expect(trace).not.toMatch(/in flight|not published yet/);
   }, 200_000);
 });

@@ -132,6 +132,28 @@ describe('trace tree from the flight recorder', () => {
     expect(ruleOf(tree.events[0]!, 'ForwardCarrierEvents').forwarded.map((e) => e.bus)).toEqual(['shop-domain']);
   });
 
+  it("leaves out the writes of another order handled in the same batch, and their unpublished outbox", () => {
+    // Prepare: ord-5's event and ord-50's event in one batch; the invocation wrote one order item each, each with an outbox.
+    const b = new StoryBuilder('ord-5');
+    const placed = b.event(0, 'e-placed-5', 'shop.orders', 'OrderPlaced');
+    b.batchOf([placed], 20, 'RecordOrderRule', 'RecordOrderQueue', 'RecordOrderFunction', []);
+    const invocation = placed.hops.find((hop) => hop.kind === 'invocation')! as { correlationIds: string[]; requestId: string; eventIds: string[] };
+    invocation.correlationIds.push('ord-50');
+    invocation.eventIds.push('e-placed-50');
+    const batch = placed.hops.find((hop) => hop.kind === 'batch')! as { size: number };
+    batch.size = 2;
+    for (const order of ['ord-5', 'ord-50']) {
+      placed.hops.push(b.hop(40, ['e-placed-5'], { kind: 'dynamodb-write' as const, table: 'Orders', operation: 'PutItem', keys: [{ pk: `ORDER#${order}`, sk: 'ORDER' }], requestId: invocation.requestId, outboxEventIds: [`e-status-${order}`] }));
+    }
+
+    // Act
+    const tree = buildTree(overTheWire(b.story()), null);
+
+    // Assess: only ord-5's write, whose event is still in its outbox.
+    const writes = ruleOf(tree.events[0]!, 'RecordOrderRule').invocations[0]!.writes;
+    expect(writes.map((w) => [w.keys[0]!['pk'], w.unpublished])).toEqual([['ORDER#ord-5', ['e-status-ord-5']]]);
+  });
+
   it('finds the order of a story asked for by event id', () => {
     const tree = buildTree(overTheWire(declinedOrderStory('ord-9').story('e-declined', 'eventId')), undefined);
     expect(tree).toMatchObject({ id: 'e-declined', matchedBy: 'eventId', orderId: 'ord-9' });
