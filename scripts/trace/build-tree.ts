@@ -26,6 +26,10 @@ export function buildTree(story: Story, order: TraceTree['order'], summaries: Re
   const invocations = ofKind(pool, 'invocation');
   const writes = ofKind(pool, 'dynamodb-write');
 
+  // The story's events of each order: a batch's other records of this order make its writes ambiguous.
+  const eventsOfOrder = new Map<string, Set<string>>();
+  for (const event of events) if (event.correlationId !== undefined) eventsOfOrder.set(event.correlationId, (eventsOfOrder.get(event.correlationId) ?? new Set()).add(event.eventId));
+
   const placed = new Set<StoryEvent>();
   const endings: Array<TraceTree['endings'][number]> = [];
 
@@ -85,7 +89,7 @@ export function buildTree(story: Story, order: TraceTree['order'], summaries: Re
         ...(hop.error === undefined ? {} : { error: hop.error }),
         ...(size === undefined ? {} : { batchSize: size }),
         writes: writes.filter((write) => write.requestId === hop.requestId).flatMap((write) => {
-          const owner = writeOwner(write, event, hop, size);
+          const owner = writeOwner(write, event, hop, size, eventsOfOrder);
           return owner === 'other' ? [] : [buildWrite(write, owner === 'batch')];
         }),
       };
@@ -157,7 +161,7 @@ export function buildTree(story: Story, order: TraceTree['order'], summaries: Re
  * audit store's) makes it this event's, one naming another record's event makes it that record's;
  * any other write of a batch of several is the batch's, shown as such.
  */
-function writeOwner(write: HopOf<'dynamodb-write'>, event: StoryEvent, invocation: HopOf<'invocation'>, batchSize: number | undefined): 'this' | 'other' | 'batch' {
+function writeOwner(write: HopOf<'dynamodb-write'>, event: StoryEvent, invocation: HopOf<'invocation'>, batchSize: number | undefined, eventsOfOrder: ReadonlyMap<string, ReadonlySet<string>>): 'this' | 'other' | 'batch' {
   const ours = new Set([event.eventId, event.eventBridgeId]);
   const keyText = JSON.stringify(write.keys);
   if ([...ours].some((id) => keyText.includes(id))) return 'this';
@@ -165,7 +169,11 @@ function writeOwner(write: HopOf<'dynamodb-write'>, event: StoryEvent, invocatio
   // A batch of several orders: a write keyed by another order of the batch, and not by this one, is that order's.
   const order = event.correlationId;
   if (order !== undefined && !namesId(keyText, order) && invocation.correlationIds.some((id) => id !== order && namesId(keyText, id))) return 'other';
-  return batchSize === undefined || batchSize <= 1 ? 'this' : 'batch';
+  if (batchSize === undefined || batchSize <= 1) return 'this';
+  // Keyed by this order, and no other record of the batch is of this order: this record's.
+  const sameOrder = order === undefined ? undefined : eventsOfOrder.get(order);
+  const otherRecordOfOrder = invocation.eventIds.some((id) => !ours.has(id) && sameOrder?.has(id) === true);
+  return order !== undefined && namesId(keyText, order) && !otherRecordOfOrder ? 'this' : 'batch';
 }
 
 /** Whether `text` holds `id` whole (`ord-1` is not in `ORDER#ord-10`). */

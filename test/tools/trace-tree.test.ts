@@ -149,9 +149,9 @@ describe('trace tree from the flight recorder', () => {
     // Act
     const tree = buildTree(overTheWire(b.story()), null);
 
-    // Assess: only ord-5's write, whose event is still in its outbox.
+    // Assess: only ord-5's write, whose event is still in its outbox; its own (the batch's other record is of another order).
     const writes = ruleOf(tree.events[0]!, 'RecordOrderRule').invocations[0]!.writes;
-    expect(writes.map((w) => [w.keys[0]!['pk'], w.unpublished])).toEqual([['ORDER#ord-5', ['e-status-ord-5']]]);
+    expect(writes.map((w) => [w.keys[0]!['pk'], w.unpublished, w.ofTheBatch ?? false])).toEqual([['ORDER#ord-5', ['e-status-ord-5'], false]]);
   });
 
   it('finds the order of a story asked for by event id', () => {
