@@ -1,4 +1,4 @@
-import { Recorder, storyOf } from '../../local/recorder';
+import { Recorder } from '../../local/recorder';
 import type { HopData } from '../../local/recorder';
 
 // The flight recorder on its own: a bounded ring with indexes, and stories assembled from hops as
@@ -113,7 +113,9 @@ describe('Recorder', () => {
     // Assess
     expect(restored.story('order-1').events.map((event) => event.eventId)).toEqual(['placed-1']);
     expect(next.seq).toBe(recorder.lastSeq + 1);
-    expect(storyOf(recorder.snapshot(), 'placed-1')).toEqual(recorder.story('placed-1'));
+    const again = new Recorder();
+    again.restore(recorder.snapshot());
+    expect(again.story('placed-1')).toEqual(recorder.story('placed-1'));
     restored.clear();
     expect(restored.all()).toEqual([]);
     expect(restored.story('order-1').matchedBy).toBe('none');
